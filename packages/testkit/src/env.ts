@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+
+/** The shape of `test-env.json`, the one place the engine script and the tests share. */
+export interface TestEnv {
+  image: string;
+  testLabel: string;
+  registry: { address: string; username: string; password: string; dataDir: string };
+}
+
+// Read at run time (not imported) so that src/ and dist/ both find it one level up.
+const env = JSON.parse(readFileSync(new URL('../test-env.json', import.meta.url), 'utf8')) as TestEnv;
+
+/** The image every engine test runs: busybox-static in a scratch image, built locally. */
+export const TEST_IMAGE: string = env.image;
+
+/** The label put on everything tests create, so a later run can sweep what a killed run left. */
+export const TEST_LABEL: string = env.testLabel;
+
+/** The local registry (Debian's docker-registry with htpasswd auth) and its test user. */
+export const REGISTRY: Readonly<TestEnv['registry']> = Object.freeze({ ...env.registry });
+
+/** Labels to put on containers, volumes, networks and images that a test creates. */
+export function testLabels(): Record<string, string> {
+  return { [TEST_LABEL]: '1' };
+}
+
+/** The unix socket of the engine under test: DOCKER_HOST when it is unix://, else the default. */
+export function engineSocketPath(): string {
+  const host = process.env.DOCKER_HOST;
+  if (host?.startsWith('unix://')) return host.slice('unix://'.length);
+  return '/var/run/docker.sock';
+}

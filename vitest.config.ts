@@ -1,0 +1,31 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: `unit` needs no engine and runs anywhere in seconds; `engine` talks to the
+// real Docker engine that scripts/engine.mjs makes sure is running.
+export default defineConfig({
+  test: {
+    reporters: ['default', './scripts/summary-reporter.ts'],
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['packages/*/test/**/*.test.ts'],
+          exclude: ['**/*.engine.test.ts', '**/node_modules/**'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'engine',
+          include: ['packages/*/test/**/*.engine.test.ts'],
+          globalSetup: ['packages/testkit/src/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+          // 2 cores: a few files at once keep the engine busy without starving it.
+          maxWorkers: 3,
+        },
+      },
+    ],
+  },
+});
