@@ -15,7 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const env = JSON.parse(readFileSync(new URL('../packages/testkit/test-env.json', import.meta.url), 'utf8'));
-const PACKAGES = ['docker.io', 'busybox-static', 'docker-registry', 'apache2-utils'];
+// socat, openssh-server and openssl serve the transport's TCP, TLS and ssh tests.
+const PACKAGES = ['docker.io', 'busybox-static', 'docker-registry', 'apache2-utils', 'socat', 'openssh-server', 'openssl'];
 const BUSYBOX = '/bin/busybox';
 
 function fail(message) {
@@ -92,6 +93,7 @@ function startDetached(cmd, args, logFile) {
 }
 
 async function ensureEngine() {
+  if (process.getuid?.() === 0) installMissingPackages();
   if (await pingEngine()) return;
   if (process.env.DOCKER_HOST) fail(`no engine answers at DOCKER_HOST=${process.env.DOCKER_HOST}`);
   installMissingPackages();
