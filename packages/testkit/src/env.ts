@@ -19,9 +19,20 @@ export const TEST_LABEL: string = env.testLabel;
 /** The local registry (Debian's docker-registry with htpasswd auth) and its test user. */
 export const REGISTRY: Readonly<TestEnv['registry']> = Object.freeze({ ...env.registry });
 
-/** Labels to put on containers, volumes, networks and images that a test creates. */
+/** The environment variable that carries the test run's ID (the vitest main process's PID). */
+export const TEST_RUN_ENV = 'DOCKYARD_TEST_RUN';
+
+/** The ID of this test run: set by the global setup, inherited by every test worker. */
+export function testRunId(): string {
+  return process.env[TEST_RUN_ENV] ?? String(process.pid);
+}
+
+/**
+ * Labels to put on containers, volumes, networks and images that a test creates. The value is
+ * the run's ID, so a later run sweeps only what a run that is gone left behind.
+ */
 export function testLabels(): Record<string, string> {
-  return { [TEST_LABEL]: '1' };
+  return { [TEST_LABEL]: testRunId() };
 }
 
 /** The unix socket of the engine under test: DOCKER_HOST when it is unix://, else the default. */

@@ -1,5 +1,5 @@
 // Shared helpers for dockyard's engine tests: re-exports only.
-export { TEST_IMAGE, TEST_LABEL, REGISTRY, testLabels, engineSocketPath, type TestEnv } from './env.js';
+export { TEST_IMAGE, TEST_LABEL, TEST_RUN_ENV, REGISTRY, testLabels, testRunId, engineSocketPath, type TestEnv } from './env.js';
 export { uniqueName } from './names.js';
 export { engineCall, engineClient, closeEngineClient, type EngineResponse } from './engine-client.js';
 export { trackResources, type ResourceTracker } from './resources.js';

@@ -24,6 +24,16 @@ const REMOVE: Record<Kind, (id: string) => string> = {
 // Containers hold networks, volumes and images: they go first.
 const ORDER: Kind[] = ['container', 'network', 'volume', 'image'];
 
+/** Removes one resource; a 409 (e.g. removal already in progress) is retried for a while. */
+async function removeOne(kind: Kind, id: string): Promise<string | undefined> {
+  for (let attempt = 0; ; attempt++) {
+    const res = await engineCall('DELETE', REMOVE[kind](id));
+    if (res.status < 400 || res.status === 404) return undefined;
+    if (res.status !== 409 || attempt === 20) return `${kind} ${id}: ${res.status} ${res.body}`;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 /**
  * A registry of what one test file creates, removed after the file (pass or fail) through
  * the raw socket, so cleanup works even when the SDK under test is broken. Call it once at
@@ -53,8 +63,8 @@ export function trackResources(): ResourceTracker {
       }
       for (const kind of ORDER) {
         for (const id of items[kind].splice(0)) {
-          const res = await engineCall('DELETE', REMOVE[kind](id));
-          if (res.status >= 400 && res.status !== 404) failures.push(`${kind} ${id}: ${res.status} ${res.body}`);
+          const failure = await removeOne(kind, id);
+          if (failure) failures.push(failure);
         }
       }
       if (failures.length) throw new Error(`cleanup left resources behind:\n${failures.join('\n')}`);

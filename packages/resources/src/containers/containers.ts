@@ -1,0 +1,62 @@
+import type { Transport } from '@dockyard/transport';
+import type { ContainerCreateBody, ContainerCreateResponse, ContainerPruneResponse, ContainerSummary } from '../generated/engine-api.js';
+import { Container } from './container.js';
+import type { CreateContainerOptions, ListContainersOptions, PruneOptions } from './options.js';
+
+/**
+ * `docker.containers`: create, find, list and prune containers.
+ *
+ * @example
+ * ```ts
+ * const c = await docker.containers.create({ Image: 'busybox', Cmd: ['echo', 'hi'] }, { name: 'job-1' });
+ * const running = await docker.containers.list({ filters: { label: ['app=web'] } });
+ * ```
+ */
+export class Containers {
+  readonly #transport: Transport;
+
+  /** @internal Use `docker.containers`. */
+  constructor(transport: Transport) {
+    this.#transport = transport;
+  }
+
+  /** A lazy handle on a container by ID or name: no request is made until a method is called. */
+  get(idOrName: string): Container {
+    return new Container(this.#transport, idOrName);
+  }
+
+  /** `POST /containers/create`: resolves with a handle on the new container (its full ID). */
+  async create(config: ContainerCreateBody, options: CreateContainerOptions = {}): Promise<Container & { warnings: string[] }> {
+    const res = await this.#transport.request({
+      method: 'POST',
+      path: '/containers/create',
+      query: { name: options.name, platform: options.platform },
+      body: config,
+      signal: options.signal,
+    });
+    const created = await res.json<ContainerCreateResponse>();
+    return Object.assign(new Container(this.#transport, created.Id), { warnings: created.Warnings ?? [] });
+  }
+
+  /** `GET /containers/json`: running containers, or all with `{ all: true }`. */
+  async list(options: ListContainersOptions = {}): Promise<ContainerSummary[]> {
+    const res = await this.#transport.request({
+      method: 'GET',
+      path: '/containers/json',
+      query: { all: options.all, limit: options.limit, size: options.size, filters: options.filters },
+      signal: options.signal,
+    });
+    return res.json<ContainerSummary[]>();
+  }
+
+  /** `POST /containers/prune`: removes stopped containers (matching `filters`). */
+  async prune(options: PruneOptions = {}): Promise<ContainerPruneResponse> {
+    const res = await this.#transport.request({
+      method: 'POST',
+      path: '/containers/prune',
+      query: { filters: options.filters },
+      signal: options.signal,
+    });
+    return res.json<ContainerPruneResponse>();
+  }
+}

@@ -1,0 +1,107 @@
+import { Transport, type TransportOptions } from '@dockyard/transport';
+import { Containers } from './containers/containers.js';
+import type { CallOptions } from './containers/options.js';
+import type { EventMessage, SystemInfo, SystemVersion } from './generated/engine-api.js';
+import type { DiskUsage } from './system/disk-usage.js';
+import { Images } from './images/images.js';
+import type { LazyStream } from './lazy-stream.js';
+import { type RunOptions, type RunResult, run } from './run.js';
+import { type EventsOptions, events } from './system/events.js';
+
+/** Options of `new Docker(options)`: where the engine is and how to talk to it. */
+export type DockerOptions = TransportOptions;
+
+/**
+ * The client. Finds the engine like the docker CLI does, negotiates the API version on the
+ * first request, and keeps connections alive until {@link Docker.close}.
+ *
+ * @example
+ * ```ts
+ * import { Docker } from 'dockyard';
+ * const docker = Docker.fromEnv();
+ * const { stdout } = await docker.run('busybox', ['echo', 'hi'], { remove: true });
+ * await docker.close();
+ * ```
+ */
+export class Docker implements AsyncDisposable {
+  /** The transport below: endpoint, version negotiation, raw requests and hijacks. */
+  readonly transport: Transport;
+  /** Containers: create, get, list, prune. */
+  readonly containers: Containers;
+  /** Images: pull, push, build, get, list, prune. */
+  readonly images: Images;
+
+  constructor(options: DockerOptions = {}) {
+    this.transport = new Transport(options);
+    this.containers = new Containers(this.transport);
+    this.images = new Images(this.transport);
+  }
+
+  /**
+   * A client configured from the environment, with the docker CLI's precedence: DOCKER_HOST
+   * (with DOCKER_TLS_VERIFY, DOCKER_CERT_PATH), DOCKER_API_VERSION, DOCKER_CONTEXT, the
+   * current context of `$DOCKER_CONFIG/config.json`, then the default socket.
+   */
+  static fromEnv(options: Omit<DockerOptions, 'host'> = {}): Docker {
+    return new Docker(options);
+  }
+
+  /** The negotiated (or pinned) API version, once a request was made. */
+  get apiVersion(): string | undefined {
+    return this.transport.apiVersion;
+  }
+
+  /** `GET /_ping`: resolves true, or throws `ConnectionError` saying what to check. */
+  async ping(options: CallOptions = {}): Promise<true> {
+    const res = await this.transport.request({ method: 'GET', path: '/_ping', versioned: false, signal: options.signal });
+    await res.dump();
+    return true;
+  }
+
+  /** `GET /version`. */
+  async version(options: CallOptions = {}): Promise<SystemVersion> {
+    return (await this.transport.request({ method: 'GET', path: '/version', signal: options.signal })).json<SystemVersion>();
+  }
+
+  /** `GET /info`. */
+  async info(options: CallOptions = {}): Promise<SystemInfo> {
+    return (await this.transport.request({ method: 'GET', path: '/info', signal: options.signal })).json<SystemInfo>();
+  }
+
+  /** `GET /system/df`: disk usage by images, containers, volumes and build cache. */
+  async df(options: CallOptions = {}): Promise<DiskUsage> {
+    return (await this.transport.request({ method: 'GET', path: '/system/df', signal: options.signal, timeout: 0 })).json<DiskUsage>();
+  }
+
+  /**
+   * `GET /events`: a typed event stream; `break`, a `signal` or `await using` stops it.
+   *
+   * @example
+   * ```ts
+   * for await (const ev of docker.events({ filters: { type: ['container'], event: ['die'] } })) {
+   *   console.log(ev.Actor?.ID, ev.Action);
+   * }
+   * ```
+   */
+  events(options: EventsOptions = {}): LazyStream<EventMessage> {
+    return events(this.transport, options);
+  }
+
+  /**
+   * Runs a command to completion, for CI runners: creates the container (pulling the image
+   * if missing), streams its output, waits, and removes it with `remove: true`. A non-zero
+   * exit throws `ContainerError` unless `check: false`.
+   */
+  run(image: string, cmd?: string[], options: RunOptions = {}): Promise<RunResult> {
+    return run(this.containers, this.images, image, cmd, options);
+  }
+
+  /** Closes pooled connections; a process holding only a closed client exits at once. */
+  close(): Promise<void> {
+    return this.transport.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

@@ -1,0 +1,73 @@
+import type { Chunk } from '@dockyard/stream';
+import type { HijackedConnection } from '@dockyard/transport';
+import type { TtySize } from '../containers/options.js';
+import { type Framing, chunksOf } from '../framing.js';
+import { ProcessOutput } from './exec-output.js';
+
+/**
+ * An attached container: write to its stdin, half-close it, and `for await` its output
+ * until the engine closes the connection.
+ *
+ * @example
+ * ```ts
+ * const session = await c.attach({ stdin: true });
+ * await session.write('hello\n');
+ * await session.end();
+ * for await (const { stream, data } of session) process[stream].write(data);
+ * ```
+ */
+export class AttachSession implements AsyncIterable<Chunk>, AsyncDisposable {
+  readonly #conn: HijackedConnection;
+  readonly #output: ProcessOutput;
+  readonly #resize: (size: TtySize) => Promise<void>;
+
+  /** @internal Use `container.attach()`. */
+  constructor(conn: HijackedConnection, framing: Framing, resize: (size: TtySize) => Promise<void>) {
+    this.#conn = conn;
+    this.#resize = resize;
+    this.#output = new ProcessOutput(async (signal) => {
+      signal.addEventListener('abort', () => conn.close(), { once: true });
+      return chunksOf(conn.output, framing);
+    });
+  }
+
+  /** Writes to the container's stdin, resolving when the socket took the bytes. */
+  write(data: Uint8Array | string): Promise<void> {
+    return this.#conn.write(data);
+  }
+
+  /** Half-closes stdin; output keeps flowing until the engine closes. */
+  end(): Promise<void> {
+    return this.#conn.end();
+  }
+
+  /** Output chunks, read once. */
+  [Symbol.asyncIterator](): AsyncIterator<Chunk> {
+    return this.#output.chunks();
+  }
+
+  /** Only stdout's bytes; take `.stdout` and `.stderr` both before reading to read both. */
+  get stdout(): AsyncIterable<Uint8Array> & AsyncDisposable {
+    return this.#output.side('stdout');
+  }
+
+  /** Only stderr's bytes. */
+  get stderr(): AsyncIterable<Uint8Array> & AsyncDisposable {
+    return this.#output.side('stderr');
+  }
+
+  /** Resizes the container's TTY. */
+  resize(size: TtySize): Promise<void> {
+    return this.#resize(size);
+  }
+
+  /** Closes the connection (the container runs on). */
+  async close(): Promise<void> {
+    await this.#output.close();
+    this.#conn.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

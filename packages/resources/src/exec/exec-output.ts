@@ -1,0 +1,98 @@
+import type { Chunk } from '@dockyard/stream';
+import { splitStreams } from '@dockyard/stream';
+import { LazyStream, type StreamOptions } from '../lazy-stream.js';
+
+type View = 'chunks' | 'sides' | 'drain';
+
+/**
+ * The output of a hijacked process (exec or attach), readable one way: as chunks, as
+ * `stdout`/`stderr` bytes, or drained. `ended` settles when reading stops by any means.
+ */
+export class ProcessOutput {
+  readonly #chunks: LazyStream<Chunk>;
+  readonly #sides = new Map<'stdout' | 'stderr', LazyStream<Uint8Array>>();
+  readonly #options: StreamOptions;
+  #view: View | undefined;
+  #split: ReturnType<typeof splitStreams> | undefined;
+  #resolveEnded!: () => void;
+  /** Settles once the output was read to its end, failed, or was closed. */
+  readonly ended: Promise<void> = new Promise((resolve) => {
+    this.#resolveEnded = resolve;
+  });
+
+  constructor(open: (signal: AbortSignal) => Promise<AsyncIterable<Chunk>>, options: StreamOptions = {}) {
+    this.#options = options;
+    const onEnd = () => this.#resolveEnded();
+    this.#chunks = new LazyStream(async (signal) => {
+      try {
+        return tracked(await open(signal), onEnd);
+      } catch (err) {
+        onEnd();
+        throw err;
+      }
+    }, options);
+  }
+
+  /** The stream every view reads, closed by `close()`. */
+  get signal(): AbortSignal {
+    return this.#chunks.signal;
+  }
+
+  /** The chunks, once. */
+  chunks(): AsyncIterator<Chunk> {
+    this.#claim('chunks');
+    return this.#chunks[Symbol.asyncIterator]();
+  }
+
+  /** One side's bytes: alone, the other side is discarded; both taken before reading share the output. */
+  side(name: 'stdout' | 'stderr'): LazyStream<Uint8Array> {
+    const existing = this.#sides.get(name);
+    if (existing) return existing;
+    this.#claim('sides');
+    const side = new LazyStream<Uint8Array>(async () => {
+      if (this.#sides.size === 1) return only(this.#chunks, name);
+      this.#split ??= splitStreams(this.#chunks);
+      return this.#split[name];
+    }, { signal: this.#options.signal ? AbortSignal.any([this.signal, this.#options.signal]) : this.signal });
+    this.#sides.set(name, side);
+    return side;
+  }
+
+  /** Reads and drops what no one reads, then resolves; waits for the reader if there is one. */
+  async drain(): Promise<void> {
+    if (!this.#view) {
+      this.#view = 'drain';
+      for await (const _ of this.#chunks) {
+        // dropped: the caller asked only for the exit
+      }
+    }
+    await this.ended;
+  }
+
+  /** Closes the output (and so the connection below). */
+  async close(): Promise<void> {
+    await this.#chunks.close();
+    for (const side of this.#sides.values()) await side.close();
+    this.#resolveEnded();
+  }
+
+  #claim(view: View): void {
+    if (this.#view === view && view !== 'sides') throw new TypeError('This output was already read: it is read once.');
+    if (this.#view && this.#view !== view) {
+      throw new TypeError(`This output is already read as ${this.#view}: read it one way (chunks, stdout/stderr, or wait()).`);
+    }
+    this.#view = view;
+  }
+}
+
+async function* tracked<T>(source: AsyncIterable<T>, onEnd: () => void): AsyncGenerator<T> {
+  try {
+    yield* source;
+  } finally {
+    onEnd();
+  }
+}
+
+async function* only(chunks: AsyncIterable<Chunk>, name: 'stdout' | 'stderr'): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) if (chunk.stream === name) yield chunk.data;
+}

@@ -1,0 +1,116 @@
+import { AbortError, DockerError } from '@dockyard/transport';
+
+/** Opens the source of a {@link LazyStream}: called once, on the first `next()`. */
+export type OpenSource<T> = (signal: AbortSignal) => Promise<AsyncIterable<T>>;
+
+/** Options every streaming call takes. */
+export interface StreamOptions {
+  /** Aborting it closes the socket at once; the loop then throws {@link AbortError}. */
+  signal?: AbortSignal;
+}
+
+/**
+ * An async iterable whose request starts on the first `next()`, not before, and that can be
+ * stopped three equivalent ways: `break`/`return()`, an `AbortSignal`, or `await using`.
+ * Each closes the socket below at once. It can be iterated once.
+ *
+ * @example
+ * ```ts
+ * await using events = docker.events();
+ * for await (const ev of events) if (ev.Action === 'die') break;   // socket closed here
+ * ```
+ */
+export class LazyStream<T> implements AsyncIterable<T>, AsyncDisposable {
+  readonly #open: OpenSource<T>;
+  readonly #abort = new AbortController();
+  readonly #userSignal: AbortSignal | undefined;
+  readonly #onUserAbort = () => this.#abort.abort(this.#userSignal?.reason);
+  #iterator: AsyncIterator<T> | undefined;
+  #taken = false;
+
+  constructor(open: OpenSource<T>, options: StreamOptions = {}) {
+    this.#open = open;
+    this.#userSignal = options.signal;
+    if (options.signal?.aborted) this.#abort.abort(options.signal.reason);
+    else options.signal?.addEventListener('abort', this.#onUserAbort, { once: true });
+  }
+
+  /** Aborted when the stream is closed, by any of the three ways. */
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    if (this.#taken) {
+      throw new TypeError('This stream was already iterated: each stream is read once. Call the method again for a new one.');
+    }
+    this.#taken = true;
+    this.#iterator = this.#iterate();
+    return this.#iterator;
+  }
+
+  /** Closes the stream (and its socket) if it is open; safe to call more than once. */
+  async close(): Promise<void> {
+    if (this.#iterator) await this.#iterator.return?.();
+    else {
+      this.#taken = true;
+      this.#release();
+      this.#abort.abort();
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  #release(): void {
+    this.#userSignal?.removeEventListener('abort', this.#onUserAbort);
+  }
+
+  #iterate(): AsyncIterator<T> {
+    let inner: AsyncIterator<T> | undefined;
+    let finished = false;
+    const finish = async (): Promise<void> => {
+      if (finished) return;
+      finished = true;
+      this.#release();
+      const source = inner;
+      // Close the socket first: a source suspended on a read would otherwise hold return().
+      this.#abort.abort();
+      try {
+        await source?.return?.();
+      } catch {
+        // The source is being torn down; its own error on the way out is not the caller's.
+      }
+    };
+    return {
+      next: async (): Promise<IteratorResult<T>> => {
+        if (finished) return { done: true, value: undefined };
+        try {
+          if (this.#abort.signal.aborted) throw this.#abortError();
+          if (!inner) inner = (await this.#open(this.#abort.signal))[Symbol.asyncIterator]();
+          const result = await inner.next();
+          if (result.done) {
+            finished = true;
+            this.#release();
+          }
+          return result;
+        } catch (err) {
+          const mapped = this.#abort.signal.aborted && !finished ? this.#abortError(err) : err;
+          await finish();
+          throw mapped;
+        }
+      },
+      return: async (value?: unknown): Promise<IteratorResult<T>> => {
+        await finish();
+        return { done: true, value: value as T };
+      },
+    };
+  }
+
+  #abortError(cause?: unknown): DockerError {
+    if (cause instanceof AbortError) return cause;
+    const reason = this.#userSignal?.reason ?? cause;
+    return new AbortError('The operation was aborted by its AbortSignal; its connection was closed.', { cause: reason });
+  }
+}

@@ -1,0 +1,77 @@
+import { type ProgressMessage, progressStream } from '@dockyard/stream';
+import type { Transport, RequestOptions } from '@dockyard/transport';
+import { LazyStream, type StreamOptions } from './lazy-stream.js';
+
+/**
+ * A pull, push, build or load in progress: `for await` its messages to watch, or just
+ * `await done()`, which reads what is left and resolves with the result. An error the engine
+ * reports in-band (with status 200) rejects both as a `StreamError`.
+ *
+ * @example
+ * ```ts
+ * const pull = docker.images.pull('127.0.0.1:5000/busybox:1');
+ * for await (const p of pull) console.log(p.id, p.status);
+ * await pull.done();
+ * ```
+ */
+export class ProgressStream<T extends ProgressMessage, R> extends LazyStream<T> {
+  readonly #result: (messages: { aux: unknown[]; last: T | undefined }) => R;
+  readonly #aux: unknown[] = [];
+  #last: T | undefined;
+  #done: Promise<R> | undefined;
+  #iterating = false;
+
+  /** @internal */
+  constructor(open: (signal: AbortSignal) => Promise<AsyncIterable<Uint8Array>>, result: (messages: { aux: unknown[]; last: T | undefined }) => R, options: StreamOptions = {}) {
+    super(async (signal) => {
+      const bytes = await open(signal);
+      return this.#track(progressStream<T>(bytes, { onAux: (aux) => this.#aux.push(aux) }));
+    }, options);
+    this.#result = result;
+  }
+
+  override [Symbol.asyncIterator](): AsyncIterator<T> {
+    this.#iterating = true;
+    return super[Symbol.asyncIterator]();
+  }
+
+  /** Reads the rest (or waits for your loop to end) and resolves with the result. */
+  done(): Promise<R> {
+    this.#done ??= (async () => {
+      if (!this.#iterating) for await (const _ of this) void _;
+      else await this.#ended;
+      return this.#result({ aux: this.#aux, last: this.#last });
+    })();
+    return this.#done;
+  }
+
+  #endedResolve!: (error?: unknown) => void;
+  readonly #ended = new Promise<void>((resolve, reject) => {
+    this.#endedResolve = (error) => (error === undefined ? resolve() : reject(error));
+  });
+  // Read only by done(): a loop that already saw the error must not also raise it unhandled.
+  readonly #quiet = this.#ended.catch(() => undefined);
+
+  async *#track(messages: AsyncIterable<T>): AsyncGenerator<T> {
+    try {
+      for await (const message of messages) {
+        this.#last = message;
+        yield message;
+      }
+      this.#endedResolve();
+    } catch (err) {
+      this.#endedResolve(err);
+      throw err;
+    } finally {
+      this.#endedResolve(new Error('The progress stream was closed before it ended.'));
+    }
+  }
+}
+
+/** Opens a streaming request body for a {@link ProgressStream}. */
+export function progressRequest(transport: Transport, request: Omit<RequestOptions, 'signal'>) {
+  return async (signal: AbortSignal): Promise<AsyncIterable<Uint8Array>> => {
+    const res = await transport.request({ ...request, signal, timeout: 0 });
+    return res.body;
+  };
+}
