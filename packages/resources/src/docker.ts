@@ -4,6 +4,8 @@ import type { CallOptions } from './containers/options.js';
 import type { EventMessage, SystemInfo, SystemVersion } from './generated/engine-api.js';
 import type { DiskUsage } from './system/disk-usage.js';
 import { Images } from './images/images.js';
+import { Networks } from './networks/networks.js';
+import { Volumes } from './volumes/volumes.js';
 import type { LazyStream } from './lazy-stream.js';
 import { type RunOptions, type RunResult, run } from './run.js';
 import { type EventsOptions, events } from './system/events.js';
@@ -28,13 +30,20 @@ export class Docker implements AsyncDisposable {
   readonly transport: Transport;
   /** Containers: create, get, list, prune. */
   readonly containers: Containers;
-  /** Images: pull, push, build, get, list, prune. */
+  /** Images: pull, push, build, get, list, prune, save, load, import, search. */
   readonly images: Images;
+  /** Volumes: create, get, list, prune. */
+  readonly volumes: Volumes;
+  /** Networks: create, get (connect, disconnect), list, prune. */
+  readonly networks: Networks;
 
   constructor(options: DockerOptions = {}) {
     this.transport = new Transport(options);
     this.containers = new Containers(this.transport);
-    this.images = new Images(this.transport);
+    // Registry credentials come from the same environment the endpoint was found in.
+    this.images = new Images(this.transport, { env: options.env, homeDir: options.homeDir });
+    this.volumes = new Volumes(this.transport);
+    this.networks = new Networks(this.transport);
   }
 
   /**

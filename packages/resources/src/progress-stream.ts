@@ -2,6 +2,14 @@ import { type ProgressMessage, progressStream } from '@dockyard/stream';
 import type { Transport, RequestOptions } from '@dockyard/transport';
 import { LazyStream, type StreamOptions } from './lazy-stream.js';
 
+/** What a {@link ProgressStream}'s result is made from. */
+export interface ProgressSummary<T> {
+  /** Every `aux` value the engine sent (a built image's ID, a push's digest). */
+  aux: unknown[];
+  /** The last message. */
+  last: T | undefined;
+}
+
 /**
  * A pull, push, build or load in progress: `for await` its messages to watch, or just
  * `await done()`, which reads what is left and resolves with the result. An error the engine
@@ -15,19 +23,25 @@ import { LazyStream, type StreamOptions } from './lazy-stream.js';
  * ```
  */
 export class ProgressStream<T extends ProgressMessage, R> extends LazyStream<T> {
-  readonly #result: (messages: { aux: unknown[]; last: T | undefined }) => R;
+  readonly #result: (messages: ProgressSummary<T>) => R;
+  readonly #onMessage: ((message: T) => void) | undefined;
   readonly #aux: unknown[] = [];
   #last: T | undefined;
   #done: Promise<R> | undefined;
   #iterating = false;
 
   /** @internal */
-  constructor(open: (signal: AbortSignal) => Promise<AsyncIterable<Uint8Array>>, result: (messages: { aux: unknown[]; last: T | undefined }) => R, options: StreamOptions = {}) {
+  constructor(
+    open: (signal: AbortSignal) => Promise<AsyncIterable<Uint8Array>>,
+    result: (summary: ProgressSummary<T>) => R,
+    options: StreamOptions & { onMessage?: (message: T) => void } = {},
+  ) {
     super(async (signal) => {
       const bytes = await open(signal);
       return this.#track(progressStream<T>(bytes, { onAux: (aux) => this.#aux.push(aux) }));
     }, options);
     this.#result = result;
+    this.#onMessage = options.onMessage;
   }
 
   override [Symbol.asyncIterator](): AsyncIterator<T> {
@@ -56,6 +70,7 @@ export class ProgressStream<T extends ProgressMessage, R> extends LazyStream<T> 
     try {
       for await (const message of messages) {
         this.#last = message;
+        this.#onMessage?.(message);
         yield message;
       }
       this.#endedResolve();
@@ -68,10 +83,14 @@ export class ProgressStream<T extends ProgressMessage, R> extends LazyStream<T> 
   }
 }
 
-/** Opens a streaming request body for a {@link ProgressStream}. */
-export function progressRequest(transport: Transport, request: Omit<RequestOptions, 'signal'>) {
+/** Opens a streaming request body for a {@link ProgressStream}; `request` may be made lazily (e.g. after a credential lookup). */
+export function progressRequest(
+  transport: Transport,
+  request: Omit<RequestOptions, 'signal'> | (() => Promise<Omit<RequestOptions, 'signal'>>),
+) {
   return async (signal: AbortSignal): Promise<AsyncIterable<Uint8Array>> => {
-    const res = await transport.request({ ...request, signal, timeout: 0 });
+    const options = typeof request === 'function' ? await request() : request;
+    const res = await transport.request({ ...options, signal, timeout: 0 });
     return res.body;
   };
 }

@@ -5,7 +5,7 @@ import type { Container } from './containers/container.js';
 import type { Containers } from './containers/containers.js';
 import type { ContainerCreateBody } from './generated/engine-api.js';
 import type { Images } from './images/images.js';
-import type { RegistryAuth } from './images/registry-auth.js';
+import type { RegistryAuth } from './auth/registry-auth.js';
 
 /** Somewhere to copy output to as it comes: a Node writable, or one per stream. */
 export type LiveOutput =

@@ -3,7 +3,7 @@ import { formatReference, parseReference } from '../src/images/reference.js';
 import { encodeTime } from '../src/time-value.js';
 import { apiAtLeast, framingFromContentType } from '../src/framing.js';
 import { ContainerError } from '../src/container-error.js';
-import { encodeRegistryAuth } from '../src/images/registry-auth.js';
+import { encodeRegistryAuth } from '../src/auth/registry-auth.js';
 
 describe('parseReference', () => {
   it.each([
@@ -62,9 +62,11 @@ describe('ContainerError', () => {
 });
 
 describe('encodeRegistryAuth', () => {
-  it('is base64url JSON', () => {
+  it('is URL-safe base64 JSON with padding kept (engines decode it with a padded decoder)', () => {
     const value = encodeRegistryAuth({ username: 'u', password: 'p?>' });
-    expect(value).not.toMatch(/[+/=]/);
+    expect(value).not.toMatch(/[+/]/);
+    expect(value.length % 4).toBe(0);
     expect(JSON.parse(Buffer.from(value, 'base64url').toString())).toEqual({ username: 'u', password: 'p?>' });
+    expect(encodeRegistryAuth({ username: 'ab' })).toMatch(/=$/);
   });
 });

@@ -1,6 +1,10 @@
 import type { Transport } from '@dockyard/transport';
 import type { ImageHistoryResponseItem, ImageDeleteResponseItem, ImageInspect } from '../generated/engine-api.js';
 import type { CallOptions } from '../containers/options.js';
+import type { ProgressMessage } from '@dockyard/stream';
+import type { ProgressStream } from '../progress-stream.js';
+import { type PushOptions, type PushResult, pushImage } from './push.js';
+import type { CredentialStoreOptions } from '../auth/docker-config-credentials.js';
 
 /** `image.tag(options)`. */
 export interface TagImageOptions extends CallOptions {
@@ -29,12 +33,14 @@ export class Image {
   /** The reference or ID this handle was made with. */
   readonly name: string;
   readonly #transport: Transport;
+  readonly #store: CredentialStoreOptions;
 
   /** @internal Use `docker.images.get(ref)`. */
-  constructor(transport: Transport, name: string) {
+  constructor(transport: Transport, name: string, store: CredentialStoreOptions = {}) {
     if (!name) throw new TypeError('An image reference or ID is required.');
     this.#transport = transport;
     this.name = name;
+    this.#store = store;
   }
 
   #path(suffix = ''): string {
@@ -63,6 +69,11 @@ export class Image {
       signal: options.signal,
     });
     await res.dump();
+  }
+
+  /** `POST /images/{name}/push`: pushes this reference (its tag, or `latest`). */
+  push(options: PushOptions = {}): ProgressStream<ProgressMessage, PushResult> {
+    return pushImage(this.#transport, this.name, options, this.#store);
   }
 
   /** `DELETE /images/{name}`: untags and deletes; resolves with what was untagged and deleted. */

@@ -7,11 +7,25 @@ import type { StreamOptions } from '../lazy-stream.js';
 import { ProgressStream, progressRequest } from '../progress-stream.js';
 import { Image } from './image.js';
 import { formatReference, parseReference } from './reference.js';
-import { type RegistryAuth, encodeRegistryAuth } from './registry-auth.js';
+import { registryAuthHeader } from '../auth/auth-header.js';
+import type { CredentialStoreOptions } from '../auth/docker-config-credentials.js';
+import type { RegistryAuth } from '../auth/registry-auth.js';
+import type { ImageSearchResponse } from '../generated/engine-api.js';
+import { type PushOptions, type PushResult, pushImage } from './push.js';
+import {
+  type ImportOptions,
+  type ImportResult,
+  type LoadResult,
+  type TarSource,
+  importImage,
+  loadImages,
+  saveImages,
+} from './transfer.js';
+import type { LazyStream } from '../lazy-stream.js';
 
 /** `docker.images.pull(ref, options)`. */
 export interface PullOptions extends StreamOptions {
-  /** Registry credentials; omitted, none are sent. */
+  /** Registry credentials; omitted, they come from `$DOCKER_CONFIG/config.json` as the CLI finds them. */
   auth?: RegistryAuth;
   /** `os[/arch[/variant]]`. */
   platform?: string;
@@ -42,15 +56,17 @@ export interface ListImagesOptions extends CallOptions {
  */
 export class Images {
   readonly #transport: Transport;
+  readonly #store: CredentialStoreOptions;
 
   /** @internal Use `docker.images`. */
-  constructor(transport: Transport) {
+  constructor(transport: Transport, store: CredentialStoreOptions = {}) {
     this.#transport = transport;
+    this.#store = store;
   }
 
   /** A lazy handle on an image by reference or ID. */
   get(ref: string): Image {
-    return new Image(this.#transport, ref);
+    return new Image(this.#transport, ref, this.#store);
   }
 
   /**
@@ -59,10 +75,9 @@ export class Images {
    */
   pull(ref: string, options: PullOptions = {}): ProgressStream<ProgressMessage, PullResult> {
     const parsed = parseReference(ref);
-    const headers: Record<string, string> = {};
-    if (options.auth) headers['X-Registry-Auth'] = encodeRegistryAuth(options.auth);
+    let digest: string | undefined;
     return new ProgressStream<ProgressMessage, PullResult>(
-      progressRequest(this.#transport, {
+      progressRequest(this.#transport, async () => ({
         method: 'POST',
         path: '/images/create',
         query: {
@@ -70,11 +85,51 @@ export class Images {
           tag: parsed.digest ? undefined : parsed.tag,
           platform: options.platform,
         },
-        headers,
-      }),
-      ({ last }) => ({ reference: formatReference(parsed), digest: digestIn(last?.status) }),
-      options,
+        headers: await registryAuthHeader(ref, options.auth, this.#store),
+      })),
+      () => ({ reference: formatReference(parsed), digest: digest ?? parsed.digest }),
+      {
+        ...options,
+        // The engine reports the manifest digest in a `Digest: sha256:…` status line.
+        onMessage: (message) => {
+          digest = message.status?.match(/^Digest: (sha256:[0-9a-f]{64})/)?.[1] ?? digest;
+        },
+      },
     );
+  }
+
+  /** `POST /images/{name}/push?tag=…`: a progress stream whose `done()` resolves with the pushed digest. */
+  push(ref: string, options: PushOptions = {}): ProgressStream<ProgressMessage, PushResult> {
+    return pushImage(this.#transport, ref, options, this.#store);
+  }
+
+  /** `GET /images/get`: one or more images as a tar (tags included), for `load`. */
+  save(refs: string | string[], options: StreamOptions = {}): LazyStream<Uint8Array> {
+    return saveImages(this.#transport, Array.isArray(refs) ? refs : [refs], options);
+  }
+
+  /** `POST /images/load`: loads a tar made by `save`; `done()` says which images it loaded. */
+  load(tar: TarSource, options: StreamOptions & { quiet?: boolean } = {}): ProgressStream<ProgressMessage, LoadResult> {
+    return loadImages(this.#transport, tar, options);
+  }
+
+  /** `POST /images/create?fromSrc=-`: an image from a filesystem tar (as `container.export()` gives). */
+  import(tar: TarSource, options: ImportOptions = {}): ProgressStream<ProgressMessage, ImportResult> {
+    return importImage(this.#transport, tar, options);
+  }
+
+  /**
+   * `GET /images/search`: searches the registry index (Docker Hub) the engine is configured
+   * with. Without a reachable index the engine's error (naming the index) is thrown.
+   */
+  async search(term: string, options: CallOptions & { limit?: number; filters?: Filters } = {}): Promise<ImageSearchResponse> {
+    const res = await this.#transport.request({
+      method: 'GET',
+      path: '/images/search',
+      query: { term, limit: options.limit, filters: options.filters },
+      signal: options.signal,
+    });
+    return res.json<ImageSearchResponse>();
   }
 
   /** `GET /images/json`. */
@@ -95,6 +150,3 @@ export class Images {
   }
 }
 
-function digestIn(status: string | undefined): string | undefined {
-  return status?.match(/sha256:[0-9a-f]{64}/)?.[0];
-}
