@@ -1,0 +1,119 @@
+import { closeSource } from './close-source.js';
+
+/**
+ * Base of this package's iterators. It pulls one value at a time from a source, lets the
+ * subclass turn it into any number of output items (`accept`), and hands those out one per
+ * `next()` without a further await, so a source chunk holding many frames costs one promise
+ * per item and no generator machinery.
+ *
+ * Why not async generators: a generator's `return()` waits behind a pending `next()`, so a
+ * consumer that cancels while the source is quiet (a `follow` stream) could not close the
+ * socket. Here `return()` always reaches the source's `return()` at once.
+ */
+export abstract class PullIterator<I, O> implements AsyncIterableIterator<O> {
+  /** Items made from the current source value; handed out from `head` on. */
+  protected readonly out: O[] = [];
+  #head = 0;
+  readonly #source: AsyncIterable<I>;
+  #iterator: AsyncIterator<I> | undefined;
+  /** The source ended, threw or was closed: never pull from it again. */
+  #sourceDone = false;
+  /** Nothing more goes out after the queue (the consumer returned, or the end was delivered). */
+  #finished = false;
+  /** An error to throw once the queued items are out. */
+  #failure: { error: unknown } | undefined;
+  #pulling: Promise<IteratorResult<O>> | undefined;
+
+  constructor(source: AsyncIterable<I>) {
+    this.#source = source;
+  }
+
+  /** Turns one source value into output items (pushed onto `out`); may throw to fail the stream. */
+  protected abstract accept(value: I): void;
+
+  /** Called once when the source ends normally: flush or throw (e.g. a truncated frame). */
+  protected finish(): void {}
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<O>> {
+    // Concurrent next() calls wait their turn behind the pull in flight.
+    if (this.#pulling) return this.#pulling.then(this.#retry, this.#retry);
+    if (this.#head < this.out.length) {
+      const value = this.out[this.#head++] as O;
+      return Promise.resolve({ done: false, value });
+    }
+    const pulling = this.#pull().finally(() => {
+      if (this.#pulling === pulling) this.#pulling = undefined;
+    });
+    this.#pulling = pulling;
+    return pulling;
+  }
+
+  readonly #retry = (): Promise<IteratorResult<O>> => this.next();
+
+  /** Stops the iteration and closes the source (so `break` closes the socket below). */
+  async return(value?: unknown): Promise<IteratorResult<O>> {
+    this.#finished = true;
+    this.#failure = undefined;
+    this.out.length = 0;
+    this.#head = 0;
+    await this.#closeSource();
+    return { done: true, value };
+  }
+
+  /** `await using it = demuxFrames(...)`: closes the source like `return()`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.return();
+  }
+
+  async #pull(): Promise<IteratorResult<O>> {
+    for (;;) {
+      if (this.#head < this.out.length) return { done: false, value: this.out[this.#head++] as O };
+      this.out.length = 0;
+      this.#head = 0;
+      if (this.#failure) {
+        const { error } = this.#failure;
+        this.#failure = undefined;
+        this.#finished = true;
+        throw error;
+      }
+      if (this.#finished || this.#sourceDone) {
+        this.#finished = true;
+        return { done: true, value: undefined };
+      }
+      this.#iterator ??= this.#source[Symbol.asyncIterator]();
+      let result: IteratorResult<I>;
+      try {
+        result = await this.#iterator.next();
+      } catch (error) {
+        this.#sourceDone = true;
+        if (this.#finished) return { done: true, value: undefined };
+        this.#finished = true;
+        throw error;
+      }
+      // return() was called while the source was pending: whatever came is not wanted.
+      if (this.#finished) return { done: true, value: undefined };
+      try {
+        if (result.done) {
+          this.#sourceDone = true;
+          this.finish();
+        } else {
+          this.accept(result.value);
+        }
+      } catch (error) {
+        this.#failure = { error };
+        // Our own failure (bad frame, invalid JSON): stop the source, ignoring how it closes.
+        await this.#closeSource().catch(() => {});
+      }
+    }
+  }
+
+  async #closeSource(): Promise<void> {
+    if (this.#sourceDone) return;
+    this.#sourceDone = true;
+    await closeSource(this.#source, this.#iterator);
+  }
+}
