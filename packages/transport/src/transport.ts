@@ -1,0 +1,294 @@
+import type { Duplex } from 'node:stream';
+import { type Dispatcher, Pool } from 'undici';
+import { encodeBody } from './body.js';
+import { createConnector } from './connect/connector.js';
+import { openSocket } from './connect/open-socket.js';
+import type { Endpoint, EndpointOptions } from './endpoint.js';
+import { errorFromStatus, type FailedRequest, mapRequestError } from './error-mapping.js';
+import { AbortError, ConnectionError, TimeoutError } from './errors.js';
+import { hijackSocket } from './hijack/hijack.js';
+import type { HijackedConnection } from './hijack/hijacked-connection.js';
+import { ApiVersionNegotiator } from './negotiate.js';
+import { encodeQuery, type Query } from './query.js';
+import { EngineResponse, type TransportResponse } from './response.js';
+import { resolveEndpoint } from './resolve-endpoint.js';
+import { DEFAULT_USER_AGENT } from './user-agent.js';
+
+/** Options of {@link Transport}: where the engine is (see `resolveEndpoint`) and how to talk to it. */
+export interface TransportOptions extends EndpointOptions {
+  /** Pin the API version (e.g. `'1.41'`): no ping. Default: `DOCKER_API_VERSION`, else negotiated. */
+  apiVersion?: string;
+  /** Milliseconds to wait for a connection (and TLS handshake); no limit by default. */
+  connectTimeout?: number;
+  /** Milliseconds to wait for response headers; no limit by default (0 = none). A streaming body is never timed out. */
+  timeout?: number;
+  /** `User-Agent` header; default `dockyard/<version>`. */
+  userAgent?: string;
+  /** Most sockets kept open at once for ordinary requests (hijacked ones are extra); no limit by default. */
+  maxConnections?: number;
+}
+
+/** One engine request. */
+export interface RequestOptions {
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
+  /** The unversioned path, segments already encoded (see `enginePath`), e.g. `/containers/abc/json`. */
+  path: string;
+  query?: Query;
+  /** Plain object or array → JSON; `string`, `Uint8Array`, `AsyncIterable<Uint8Array>` or a Node `Readable` → as is. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  /** Milliseconds to wait for response headers (0 = no limit); overrides the transport's `timeout`. */
+  timeout?: number;
+  /** Prefix the path with `/v<apiVersion>` (default `true`; `false` for `/_ping`). */
+  versioned?: boolean;
+}
+
+/** One hijack (HTTP upgrade) request, e.g. `POST /exec/{id}/start` or `POST /containers/{id}/attach`. */
+export interface HijackOptions {
+  method: 'POST' | 'GET';
+  path: string;
+  query?: Query;
+  /** Plain object → JSON; `string` or `Uint8Array` as is (a hijack body has to have a length). */
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  versioned?: boolean;
+}
+
+interface PingResult {
+  statusCode: number;
+  apiVersion: string | undefined;
+  body: string;
+}
+
+/**
+ * Everything that touches the engine's socket: a pool of keep-alive connections (undici) on
+ * the resolved endpoint, lazy single-flight API-version negotiation, error mapping into the
+ * `DockerError` family, and hijacked (upgraded) connections for attach and exec.
+ *
+ * @example
+ * ```ts
+ * const transport = new Transport();                     // DOCKER_HOST, contexts, default socket
+ * const res = await transport.request({ method: 'GET', path: '/containers/json', query: { all: true } });
+ * const containers = await res.json();
+ * await transport.close();
+ * ```
+ */
+export class Transport {
+  /** Where this transport connects. */
+  readonly endpoint: Endpoint;
+  readonly #pool: Pool;
+  readonly #negotiator: ApiVersionNegotiator;
+  readonly #userAgent: string;
+  readonly #timeout: number;
+  readonly #connectTimeout: number | undefined;
+  readonly #hijacked = new Set<Duplex>();
+  #closed = false;
+
+  /**
+   * Resolves the endpoint (options, then the environment, as the docker CLI does); makes no
+   * I/O. Throws `ConnectionError` for an unusable address and `TypeError` for an `apiVersion`
+   * (or `DOCKER_API_VERSION`) that is not `major.minor`.
+   */
+  constructor(options: TransportOptions = {}) {
+    this.endpoint = resolveEndpoint(options);
+    const env = options.env ?? process.env;
+    const pinned = options.apiVersion ?? (env.DOCKER_API_VERSION || undefined);
+    this.#negotiator = new ApiVersionNegotiator(() => this.#ping(), pinned);
+    this.#userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+    this.#timeout = options.timeout ?? 0;
+    this.#connectTimeout = options.connectTimeout;
+    const connectOptions = this.#connectTimeout === undefined ? {} : { connectTimeout: this.#connectTimeout };
+    this.#pool = new Pool('http://docker', {
+      connect: createConnector(this.endpoint, connectOptions),
+      connections: options.maxConnections ?? null,
+      headersTimeout: this.#timeout,
+      bodyTimeout: 0,
+    });
+  }
+
+  /** The API version in use: pinned, or negotiated once a request was made; else `undefined`. */
+  get apiVersion(): string | undefined {
+    return this.#negotiator.version;
+  }
+
+  /**
+   * Sockets this transport holds open right now: pooled connections plus hijacked ones.
+   * Drops to 0 after {@link close}, and after an abort once the aborted socket is gone.
+   */
+  get openSockets(): number {
+    return this.#pool.stats.connected + this.#hijacked.size;
+  }
+
+  /**
+   * Pings the engine (once, shared by concurrent callers) and returns the API version every
+   * path will carry: the lower of the engine's and 1.55. Resolves at once when pinned.
+   */
+  negotiate(): Promise<string> {
+    return this.#negotiator.negotiate();
+  }
+
+  /**
+   * Sends one request. Resolves for 1xx, 2xx and 3xx (callers decide what 304 means); throws
+   * the mapped `DockerError` for 4xx/5xx with the engine's message, `ConnectionError`,
+   * `TimeoutError` (no headers within `timeout`) or `AbortError`.
+   */
+  request(req: RequestOptions): Promise<TransportResponse> {
+    if (req.versioned === false) return this.#send(req, undefined);
+    const version = this.#negotiator.version;
+    if (version !== undefined) return this.#send(req, version);
+    return this.#withSignal(() => this.#negotiator.negotiate(), req).then((v) => this.#send(req, v));
+  }
+
+  /**
+   * Opens a fresh socket, sends `req` with `Connection: Upgrade` / `Upgrade: tcp` and returns
+   * the hijacked connection once the engine answered `101` (or `200`). An error status throws
+   * the mapped `DockerError` with the engine's message.
+   */
+  async hijack(req: HijackOptions): Promise<HijackedConnection> {
+    this.#assertOpen(req.method, req.path);
+    const version = req.versioned === false ? this.#negotiator.version : await this.#withSignal(() => this.#negotiator.negotiate(), req);
+    const target = (req.versioned === false ? req.path : `/v${version}${req.path}`) + encodeQuery(req.query);
+    const { body, contentType } = encodeBody(req.body);
+    if (body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array)) {
+      throw new TypeError('A hijack body must be a plain object (JSON), a string or a Uint8Array.');
+    }
+    const socket = await openSocket(this.endpoint, {
+      ...(this.#connectTimeout === undefined ? {} : { connectTimeout: this.#connectTimeout }),
+      ...(req.signal === undefined ? {} : { signal: req.signal }),
+    });
+    if (this.#closed) {
+      socket.destroy();
+      this.#assertOpen(req.method, req.path);
+    }
+    this.#hijacked.add(socket);
+    socket.once('close', () => this.#hijacked.delete(socket));
+    return hijackSocket({
+      socket,
+      method: req.method,
+      target,
+      path: req.path,
+      userAgent: this.#userAgent,
+      headers: req.headers,
+      body,
+      contentType,
+      signal: req.signal,
+      apiVersion: version,
+    });
+  }
+
+  /**
+   * Closes every socket (pooled and hijacked) at once; requests still running fail with
+   * `ConnectionError`. Afterwards nothing of this transport keeps the process alive.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const socket of this.#hijacked) socket.destroy();
+    this.#hijacked.clear();
+    await this.#pool.destroy();
+  }
+
+  async #send(req: RequestOptions, version: string | undefined): Promise<TransportResponse> {
+    const path = version === undefined ? req.path : `/v${version}${req.path}`;
+    const { body, contentType } = encodeBody(req.body);
+    let headers: Record<string, string> = { 'user-agent': this.#userAgent };
+    if (contentType !== undefined) headers['content-type'] = contentType;
+    if (req.headers !== undefined) headers = mergeHeaders(headers, req.headers);
+    const timeout = req.timeout ?? this.#timeout;
+    const options: Dispatcher.RequestOptions = {
+      path: req.query === undefined ? path : path + encodeQuery(req.query),
+      method: req.method,
+      headers,
+      body: body as Dispatcher.RequestOptions['body'],
+      signal: req.signal,
+      headersTimeout: timeout,
+      bodyTimeout: 0,
+    };
+    let data: Dispatcher.ResponseData;
+    try {
+      data = await this.#pool.request(options);
+    } catch (err) {
+      throw mapRequestError(err, failedRequest(req, timeout));
+    }
+    if (data.statusCode >= 400) {
+      const failed = failedRequest(req, timeout);
+      let text: string;
+      try {
+        text = await data.body.text();
+      } catch (err) {
+        throw mapRequestError(err, failed);
+      }
+      throw errorFromStatus(data.statusCode, text, failed.request);
+    }
+    return new EngineResponse(data, req.method, req.path, req.signal, timeout);
+  }
+
+  // HEAD /_ping; GET when HEAD is refused (404/405, old engines) or fails other than by the
+  // connection (a GET would not fare better then). GET's API-Version counts whatever its status.
+  async #ping(): Promise<string | undefined> {
+    let head: PingResult | undefined;
+    try {
+      head = await this.#pingOnce('HEAD');
+    } catch (err) {
+      if (err instanceof ConnectionError || err instanceof TimeoutError || err instanceof AbortError) throw err;
+    }
+    if (head !== undefined && head.statusCode < 300) return head.apiVersion;
+    const get = await this.#pingOnce('GET');
+    if (get.apiVersion !== undefined) return get.apiVersion;
+    if (get.statusCode >= 400) throw errorFromStatus(get.statusCode, get.body, 'GET /_ping');
+    return undefined;
+  }
+
+  async #pingOnce(method: 'HEAD' | 'GET'): Promise<PingResult> {
+    let data: Dispatcher.ResponseData;
+    try {
+      data = await this.#pool.request({ path: '/_ping', method, headers: { 'user-agent': this.#userAgent } });
+    } catch (err) {
+      throw mapRequestError(err, { request: `${method} /_ping`, timeout: this.#timeout });
+    }
+    const header = data.headers['api-version'];
+    const body = await data.body.text().catch(() => '');
+    return { statusCode: data.statusCode, apiVersion: Array.isArray(header) ? header[0] : header, body };
+  }
+
+  // A request waiting for the shared negotiation still honours its own signal (an aborted
+  // request does not start one).
+  #withSignal<T>(start: () => Promise<T>, req: { method: string; path: string; signal?: AbortSignal | undefined }): Promise<T> {
+    const signal = req.signal;
+    if (signal === undefined) return start();
+    const aborted = (): AbortError => new AbortError(`${req.method} ${req.path} was aborted.`, { cause: signal.reason });
+    if (signal.aborted) return Promise.reject(aborted());
+    const promise = start();
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = (): void => reject(aborted());
+      signal.addEventListener('abort', onAbort, { once: true });
+      promise.then(
+        (value) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(value);
+        },
+        (err: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(err);
+        },
+      );
+    });
+  }
+
+  #assertOpen(method: string, path: string): void {
+    if (this.#closed) throw new ConnectionError(`${method} ${path} failed: this transport was closed.`);
+  }
+}
+
+function failedRequest(req: RequestOptions, timeout: number): FailedRequest {
+  return { request: `${req.method} ${req.path}`, signal: req.signal, timeout };
+}
+
+// Caller headers win; names compare case-insensitively.
+function mergeHeaders(base: Record<string, string>, extra: Record<string, string>): Record<string, string> {
+  for (const name of Object.keys(extra)) base[name.toLowerCase()] = extra[name] as string;
+  return base;
+}
+
