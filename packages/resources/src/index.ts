@@ -7,8 +7,17 @@ export { LogStream, type LogLinesOptions, type LogSource, type LogSides, type Op
 export { ExecProcess, type ExecOptions, type ExecExit, type ExecOutput, type ExecStdin } from './exec/exec-process.js';
 export { AttachSession } from './exec/attach-session.js';
 export { LazyStream, type StreamOptions, type OpenSource } from './lazy-stream.js';
+export { ArchiveStream, type OpenArchive } from './archive/archive-stream.js';
+export { ArchiveEntryError, ArchiveSourceError } from './archive/errors.js';
+export { extractTar } from './archive/extract-to.js';
+export { decodePathStat, type PathStat } from './archive/path-stat.js';
+export type { ArchiveSource, PutArchiveOptions } from './archive/put-archive.js';
 export { ProgressStream, type ProgressSummary } from './progress-stream.js';
 export { Images, type PullOptions, type PullResult, type ListImagesOptions } from './images/images.js';
+export type { BuildOptions, BuildMessage, BuildResult, BuildContext } from './build/build-options.js';
+export { packContext, BuildContextError, type PackContextOptions } from './build/pack-context.js';
+export { DockerignoreMatcher, parseDockerignore, type MatchResult, type ParentMatches } from './build/dockerignore.js';
+export { DockerignoreSyntaxError, type IgnorePattern } from './build/ignore-pattern.js';
 export { Image, type TagImageOptions, type RemoveImageOptions } from './images/image.js';
 export { parseReference, formatReference, type ParsedReference } from './images/reference.js';
 export { encodeRegistryAuth, encodeRegistryConfig, type RegistryAuth } from './auth/registry-auth.js';

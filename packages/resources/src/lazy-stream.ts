@@ -1,4 +1,4 @@
-import { AbortError, DockerError } from '@dockyard/transport';
+import { AbortError, type DockerError } from '@dockyard/transport';
 
 /** Opens the source of a {@link LazyStream}: called once, on the first `next()`. */
 export type OpenSource<T> = (signal: AbortSignal) => Promise<AsyncIterable<T>>;

@@ -42,6 +42,8 @@ export class ProgressStream<T extends ProgressMessage, R> extends LazyStream<T> 
     }, options);
     this.#result = result;
     this.#onMessage = options.onMessage;
+    // Read only by done(): a loop that already saw the error must not also raise it unhandled.
+    this.#ended.catch(() => undefined);
   }
 
   override [Symbol.asyncIterator](): AsyncIterator<T> {
@@ -63,8 +65,6 @@ export class ProgressStream<T extends ProgressMessage, R> extends LazyStream<T> 
   readonly #ended = new Promise<void>((resolve, reject) => {
     this.#endedResolve = (error) => (error === undefined ? resolve() : reject(error));
   });
-  // Read only by done(): a loop that already saw the error must not also raise it unhandled.
-  readonly #quiet = this.#ended.catch(() => undefined);
 
   async *#track(messages: AsyncIterable<T>): AsyncGenerator<T> {
     try {

@@ -1,5 +1,9 @@
 import type { Transport } from '@dockyard/transport';
 import { jsonStream } from '@dockyard/stream';
+import type { ArchiveStream } from '../archive/archive-stream.js';
+import { getArchive } from '../archive/get-archive.js';
+import { type PathStat, statPath } from '../archive/path-stat.js';
+import { type ArchiveSource, type PutArchiveOptions, putArchive } from '../archive/put-archive.js';
 import { AttachSession } from '../exec/attach-session.js';
 import { ExecProcess, type ExecOptions } from '../exec/exec-process.js';
 import { type Framing, apiAtLeast, chunksOf, framingFromContentType } from '../framing.js';
@@ -241,6 +245,41 @@ export class Container {
       signal: options.signal,
     });
     return res.json<ContainerStatsResponse>();
+  }
+
+  /**
+   * `PUT /containers/{id}/archive?path=…`: unpacks a tar into the directory `path` (which must
+   * exist). A string `source` is a local directory, packed with its contents at the top
+   * (symlinks kept as links); anything else is tar bytes or a stream of them.
+   *
+   * @example
+   * ```ts
+   * await c.putArchive('/srv/www', './site');                       // ./site/index.html → /srv/www/index.html
+   * await c.putArchive('/tmp', tarBytes, { noOverwriteDirNonDir: true });
+   * ```
+   */
+  async putArchive(path: string, source: ArchiveSource, options: PutArchiveOptions = {}): Promise<void> {
+    await putArchive(this.#transport, this.id, path, source, options);
+  }
+
+  /**
+   * `GET /containers/{id}/archive?path=…`: the path as a tar stream, lazy like every stream.
+   * `stat()` gives the path's stat from the response header; `extractTo(dir)` writes it below
+   * `dir` and refuses entries that would escape it.
+   *
+   * @example
+   * ```ts
+   * for await (const bytes of c.getArchive('/data')) out.write(bytes);
+   * await c.getArchive('/data').extractTo('./out');                 // ./out/data/...
+   * ```
+   */
+  getArchive(path: string, options: StreamOptions = {}): ArchiveStream {
+    return getArchive(this.#transport, this.id, path, options);
+  }
+
+  /** `HEAD /containers/{id}/archive?path=…`: a path's stat; `NotFoundError` when it (or the container) is missing. */
+  async statPath(path: string, options: CallOptions = {}): Promise<PathStat> {
+    return statPath(this.#transport, this.id, path, options);
   }
 
   async #post(suffix: string, query: Record<string, string | number | boolean | undefined>, options: CallOptions): Promise<void> {

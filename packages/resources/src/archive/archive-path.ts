@@ -1,0 +1,4 @@
+/** `/containers/{id}/archive`, the one engine path of every archive call. */
+export function archivePath(containerId: string): string {
+  return `/containers/${encodeURIComponent(containerId)}/archive`;
+}

@@ -1,0 +1,78 @@
+import { stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import type { Transport } from '@dockyard/transport';
+import tarFs from 'tar-fs';
+import type { CallOptions } from '../containers/options.js';
+import { archivePath } from './archive-path.js';
+import { ArchiveSourceError } from './errors.js';
+
+/**
+ * What `putArchive` sends: a string is the path of a local **directory**, whose contents are
+ * packed with tar-fs (symlinks kept as links, not followed); anything else is a tar archive
+ * already: bytes, an `AsyncIterable` of bytes, or a Node readable stream.
+ */
+export type ArchiveSource = string | Uint8Array | AsyncIterable<Uint8Array> | NodeJS.ReadableStream;
+
+/** `container.putArchive(path, source, options)`. */
+export interface PutArchiveOptions extends CallOptions {
+  /** Fail (the engine's error) rather than replace a directory with a non-directory or the reverse. */
+  noOverwriteDirNonDir?: boolean;
+  /** Give the files the archive's UID/GID (mapped to the container's users) instead of root's. */
+  copyUIDGID?: boolean;
+}
+
+/**
+ * `PUT /containers/{id}/archive?path=…`: extracts a tar archive into the directory `path` of
+ * the container, which must exist. A directory given as `source` is packed with its contents
+ * at the top, so `putArchive('/data', './site')` makes `./site/index.html` `/data/index.html`.
+ */
+export async function putArchive(
+  transport: Transport,
+  containerId: string,
+  path: string,
+  source: ArchiveSource,
+  options: PutArchiveOptions = {},
+): Promise<void> {
+  const body = typeof source === 'string' ? await packDirectory(source) : tarBody(source);
+  const res = await transport.request({
+    method: 'PUT',
+    path: archivePath(containerId),
+    query: { path, noOverwriteDirNonDir: options.noOverwriteDirNonDir, copyUIDGID: options.copyUIDGID },
+    headers: { 'content-type': 'application/x-tar' },
+    body,
+    signal: options.signal,
+    // The engine answers once it has unpacked everything: no time limit on the headers.
+    timeout: 0,
+  });
+  await res.dump();
+}
+
+async function packDirectory(dir: string): Promise<AsyncIterable<Uint8Array>> {
+  let isDirectory: boolean;
+  try {
+    isDirectory = (await stat(dir)).isDirectory();
+  } catch (err) {
+    throw new ArchiveSourceError(`Cannot pack ${dir} for putArchive: ${(err as Error).message}. A string source is the path of a local directory.`, { cause: err });
+  }
+  if (!isDirectory) {
+    throw new ArchiveSourceError(`Cannot pack ${dir} for putArchive: it is not a directory. A string source is the path of a local directory; pass a file's tar as bytes or a stream.`);
+  }
+  return packed(dir);
+}
+
+async function* packed(dir: string): AsyncGenerator<Uint8Array> {
+  const pack = tarFs.pack(dir, { dereference: false });
+  try {
+    for await (const chunk of pack) yield chunk;
+  } catch (err) {
+    throw new ArchiveSourceError(`Packing the directory ${dir} failed: ${(err as Error).message}`, { cause: err });
+  } finally {
+    pack.destroy();
+  }
+}
+
+function tarBody(source: Exclude<ArchiveSource, string>): Uint8Array | Readable | AsyncIterable<Uint8Array> {
+  if (source instanceof Uint8Array || source instanceof Readable) return source;
+  if (typeof source === 'object' && source !== null && Symbol.asyncIterator in source) return source as AsyncIterable<Uint8Array>;
+  throw new ArchiveSourceError('putArchive takes a directory path, tar bytes (Uint8Array), an AsyncIterable of bytes or a readable stream.');
+}
