@@ -70,6 +70,8 @@ export interface FailedRequest {
   signal?: AbortSignal | undefined;
   /** The time-to-headers limit that was in force, in ms. */
   timeout?: number | undefined;
+  /** A sentence on what else a broken connection can mean for this endpoint (e.g. over TLS). */
+  hint?: string | undefined;
 }
 
 /**
@@ -115,7 +117,8 @@ export function mapRequestError(err: unknown, failed: FailedRequest): Error {
     case 'ERR_STREAM_PREMATURE_CLOSE':
       return describeRequest(
         new ConnectionError(
-          `The connection to the engine broke during ${failed.request} (${(err as Error).message}); did the engine restart?`,
+          `The connection to the engine broke during ${failed.request} (${(err as Error).message}); did the engine restart?` +
+            (failed.hint ? ` ${failed.hint}` : ''),
           { cause: err },
         ),
         failed.request,

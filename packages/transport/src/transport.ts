@@ -56,6 +56,9 @@ export interface HijackOptions {
   versioned?: boolean;
 }
 
+const DEFAULT_KEEP_ALIVE_MS = 4_000;
+const SSH_KEEP_ALIVE_MS = 60_000;
+
 interface PingResult {
   statusCode: number;
   apiVersion: string | undefined;
@@ -84,6 +87,7 @@ export class Transport {
   readonly #timeout: number;
   readonly #connectTimeout: number | undefined;
   readonly #hijacked = new Set<Duplex>();
+  readonly #brokenConnectionHint: string | undefined;
   #closed = false;
 
   /**
@@ -96,6 +100,12 @@ export class Transport {
     const env = options.env ?? process.env;
     const pinned = options.apiVersion ?? (env.DOCKER_API_VERSION || undefined);
     this.#negotiator = new ApiVersionNegotiator(() => this.#ping(), pinned);
+    // With TLS 1.3 a server that refuses the client certificate does so after the handshake:
+    // the first request then sees only a closed connection.
+    this.#brokenConnectionHint =
+      this.endpoint.kind === 'tcp' && this.endpoint.tls
+        ? 'Over TLS this is also how an engine refuses the client certificate: check the certificate and key (DOCKER_CERT_PATH, or the tls option).'
+        : undefined;
     this.#userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
     this.#timeout = options.timeout ?? 0;
     this.#connectTimeout = options.connectTimeout;
@@ -105,7 +115,14 @@ export class Transport {
       connections: options.maxConnections ?? null,
       headersTimeout: this.#timeout,
       bodyTimeout: 0,
+      // The engine sends no Keep-Alive hint, so undici drops idle sockets after 4 s. Over ssh
+      // each new socket is a new ssh login (seconds): keep those a minute instead.
+      keepAliveTimeout: this.endpoint.kind === 'ssh' ? SSH_KEEP_ALIVE_MS : DEFAULT_KEEP_ALIVE_MS,
     });
+  }
+
+  #failedRequest(req: RequestOptions, timeout: number): FailedRequest {
+    return { request: `${req.method} ${req.path}`, signal: req.signal, timeout, hint: this.#brokenConnectionHint };
   }
 
   /** The API version in use: pinned, or negotiated once a request was made; else `undefined`. */
@@ -210,10 +227,10 @@ export class Transport {
     try {
       data = await this.#pool.request(options);
     } catch (err) {
-      throw mapRequestError(err, failedRequest(req, timeout));
+      throw mapRequestError(err, this.#failedRequest(req, timeout));
     }
     if (data.statusCode >= 400) {
-      const failed = failedRequest(req, timeout);
+      const failed = this.#failedRequest(req, timeout);
       let text: string;
       try {
         text = await data.body.text();
@@ -282,9 +299,6 @@ export class Transport {
   }
 }
 
-function failedRequest(req: RequestOptions, timeout: number): FailedRequest {
-  return { request: `${req.method} ${req.path}`, signal: req.signal, timeout };
-}
 
 // Caller headers win; names compare case-insensitively.
 function mergeHeaders(base: Record<string, string>, extra: Record<string, string>): Record<string, string> {

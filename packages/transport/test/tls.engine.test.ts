@@ -11,6 +11,7 @@ import { openSocket } from '../src/connect/open-socket.js';
 import type { Endpoint } from '../src/endpoint.js';
 import { ConnectionError } from '../src/errors.js';
 import { resolveEndpoint } from '../src/resolve-endpoint.js';
+import { Transport } from '../src/transport.js';
 import { type HelperProcess, freePort, startHelper, waitForPort } from './support/tcp-proxy.js';
 import { type TestPki, makeTestPki } from './support/tls-certs.js';
 
@@ -120,6 +121,17 @@ describe('TLS endpoints with client-certificate verification', () => {
     const error = await rejection(get(endpoint, '/_ping'));
     // socat closes without an alert Node reports, so undici sees the close ("other side closed").
     expect(error.message).toMatch(/certificate required|other side closed/i);
+  });
+
+  it('through Transport, a refused client certificate is a ConnectionError that says to check it', async () => {
+    const transport = new Transport({ host: `tcp://127.0.0.1:${port}`, tls: { ca: readFileSync(pki.caCert) }, env: {} });
+    try {
+      const error = await rejection(transport.request({ method: 'GET', path: '/_ping', versioned: false }));
+      expect(error).toBeInstanceOf(ConnectionError);
+      expect(error.message).toMatch(/client certificate: check the certificate and key/);
+    } finally {
+      await transport.close();
+    }
   });
 
   it('a context made by `docker context create` with ca/cert/key is read from the context store', async () => {
