@@ -1,5 +1,5 @@
 import { type ProgressMessage, progressStream } from '@dockyard/stream';
-import type { Transport, RequestOptions } from '@dockyard/transport';
+import { AbortError, type RequestOptions, type Transport } from '@dockyard/transport';
 import { LazyStream, type StreamOptions } from './lazy-stream.js';
 
 /** What a {@link ProgressStream}'s result is made from. */
@@ -25,6 +25,7 @@ export interface ProgressSummary<T> {
 export class ProgressStream<T extends ProgressMessage, R> extends LazyStream<T> {
   readonly #result: (messages: ProgressSummary<T>) => R;
   readonly #onMessage: ((message: T) => void) | undefined;
+  readonly #signal: AbortSignal | undefined;
   readonly #aux: unknown[] = [];
   #last: T | undefined;
   #done: Promise<R> | undefined;
@@ -42,6 +43,7 @@ export class ProgressStream<T extends ProgressMessage, R> extends LazyStream<T> 
     }, options);
     this.#result = result;
     this.#onMessage = options.onMessage;
+    this.#signal = options.signal;
     // Read only by done(): a loop that already saw the error must not also raise it unhandled.
     this.#ended.catch(() => undefined);
   }
@@ -78,7 +80,16 @@ export class ProgressStream<T extends ProgressMessage, R> extends LazyStream<T> 
       this.#endedResolve(err);
       throw err;
     } finally {
-      this.#endedResolve(new Error('The progress stream was closed before it ended.'));
+      // Reached without an end or an error only when the caller stopped the stream.
+      const aborted = this.#signal?.aborted === true;
+      this.#endedResolve(
+        new AbortError(
+          aborted
+            ? 'The progress stream was aborted by its AbortSignal before it ended.'
+            : 'The progress stream was closed (break, return() or close()) before it ended.',
+          { cause: aborted ? this.#signal?.reason : undefined },
+        ),
+      );
     }
   }
 }

@@ -22,6 +22,8 @@ import {
   saveImages,
 } from './transfer.js';
 import type { LazyStream } from '../lazy-stream.js';
+import { buildImage } from '../build/build.js';
+import type { BuildMessage, BuildOptions, BuildResult } from '../build/build-options.js';
 
 /** `docker.images.pull(ref, options)`. */
 export interface PullOptions extends StreamOptions {
@@ -101,6 +103,21 @@ export class Images {
   /** `POST /images/{name}/push?tag=…`: a progress stream whose `done()` resolves with the pushed digest. */
   push(ref: string, options: PushOptions = {}): ProgressStream<ProgressMessage, PushResult> {
     return pushImage(this.#transport, ref, options, this.#store);
+  }
+
+  /**
+   * `POST /build`: builds from a context directory (packed honouring `.dockerignore`) or a tar
+   * stream; `done()` resolves with the image ID, or rejects with the failing step's message.
+   *
+   * @example
+   * ```ts
+   * const build = docker.images.build({ context: './app', tag: 'app:2', buildargs: { V: '1' } });
+   * for await (const step of build) process.stdout.write(step.stream ?? '');
+   * const { imageId } = await build.done();
+   * ```
+   */
+  build(options: BuildOptions): ProgressStream<BuildMessage, BuildResult> {
+    return buildImage(this.#transport, options, this.#store);
   }
 
   /** `GET /images/get`: one or more images as a tar (tags included), for `load`. */
