@@ -6,6 +6,7 @@ export type * from './containers/options.js';
 export { LogStream, type LogLinesOptions, type LogSource, type LogSides, type OpenLog } from './logs/log-stream.js';
 export { ExecProcess, type ExecOptions, type ExecExit, type ExecOutput, type ExecStdin } from './exec/exec-process.js';
 export { AttachSession } from './exec/attach-session.js';
+export { OutputReader } from './exec/exec-output.js';
 export { LazyStream, type StreamOptions, type OpenSource } from './lazy-stream.js';
 export { ArchiveStream, type OpenArchive } from './archive/archive-stream.js';
 export { ArchiveEntryError, ArchiveSourceError } from './archive/errors.js';

@@ -37,7 +37,6 @@ export class DockerError extends Error {
   // Only the base class widens `instanceof` to branded errors; subclasses keep the usual rule.
   // `this` is the class `instanceof` was asked about, which is the point here.
   static override [Symbol.hasInstance](value: unknown): boolean {
-    // biome-ignore lint/complexity/noThisInStatic: `this` is the class on the right of instanceof
     if (this !== DockerError) return Function.prototype[Symbol.hasInstance].call(this, value);
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[DOCKER_ERROR_BRAND] === true;
   }

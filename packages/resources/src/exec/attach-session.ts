@@ -1,8 +1,7 @@
-import type { Chunk } from '@dockyard/stream';
 import type { HijackedConnection } from '@dockyard/transport';
 import type { TtySize } from '../containers/options.js';
 import { type Framing, chunksOf } from '../framing.js';
-import { ProcessOutput } from './exec-output.js';
+import { OutputReader, ProcessOutput } from './exec-output.js';
 
 /**
  * An attached container: write to its stdin, half-close it, and `for await` its output
@@ -16,13 +15,14 @@ import { ProcessOutput } from './exec-output.js';
  * for await (const { stream, data } of session) process[stream].write(data);
  * ```
  */
-export class AttachSession implements AsyncIterable<Chunk>, AsyncDisposable {
+export class AttachSession extends OutputReader {
   readonly #conn: HijackedConnection;
   readonly #output: ProcessOutput;
   readonly #resize: (size: TtySize) => Promise<void>;
 
   /** @internal Use `container.attach()`. */
   constructor(conn: HijackedConnection, framing: Framing, resize: (size: TtySize) => Promise<void>) {
+    super();
     this.#conn = conn;
     this.#resize = resize;
     this.#output = new ProcessOutput(async (signal) => {
@@ -41,19 +41,8 @@ export class AttachSession implements AsyncIterable<Chunk>, AsyncDisposable {
     return this.#conn.end();
   }
 
-  /** Output chunks, read once. */
-  [Symbol.asyncIterator](): AsyncIterator<Chunk> {
-    return this.#output.chunks();
-  }
-
-  /** Only stdout's bytes; take `.stdout` and `.stderr` both before reading to read both. */
-  get stdout(): AsyncIterable<Uint8Array> & AsyncDisposable {
-    return this.#output.side('stdout');
-  }
-
-  /** Only stderr's bytes. */
-  get stderr(): AsyncIterable<Uint8Array> & AsyncDisposable {
-    return this.#output.side('stderr');
+  protected override get processOutput(): ProcessOutput {
+    return this.#output;
   }
 
   /** Resizes the container's TTY. */
@@ -65,9 +54,5 @@ export class AttachSession implements AsyncIterable<Chunk>, AsyncDisposable {
   async close(): Promise<void> {
     await this.#output.close();
     this.#conn.close();
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
   }
 }

@@ -96,3 +96,37 @@ async function* tracked<T>(source: AsyncIterable<T>, onEnd: () => void): AsyncGe
 async function* only(chunks: AsyncIterable<Chunk>, name: 'stdout' | 'stderr'): AsyncGenerator<Uint8Array> {
   for await (const chunk of chunks) if (chunk.stream === name) yield chunk.data;
 }
+
+/**
+ * What an exec and an attach session share: their output, read once as tagged chunks
+ * (`for await`), or as `stdout`/`stderr` bytes; and `await using` closing them.
+ */
+export abstract class OutputReader implements AsyncIterable<Chunk>, AsyncDisposable {
+  /** The output the subclass reads from. */
+  protected abstract get processOutput(): ProcessOutput;
+
+  /** Closes the connection below. */
+  abstract close(): Promise<void>;
+
+  /** Output chunks (`stdout`/`stderr` tagged), read once. */
+  [Symbol.asyncIterator](): AsyncIterator<Chunk> {
+    return this.processOutput.chunks();
+  }
+
+  /**
+   * Only stdout's bytes. Read alone, stderr is dropped; take `.stdout` and `.stderr` both
+   * before reading either to read both (concurrently, or one after the other within 1 MiB).
+   */
+  get stdout(): AsyncIterable<Uint8Array> & AsyncDisposable {
+    return this.processOutput.side('stdout');
+  }
+
+  /** Only stderr's bytes; see {@link OutputReader.stdout}. */
+  get stderr(): AsyncIterable<Uint8Array> & AsyncDisposable {
+    return this.processOutput.side('stderr');
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

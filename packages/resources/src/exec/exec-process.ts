@@ -1,10 +1,9 @@
-import type { Chunk } from '@dockyard/stream';
 import type { HijackedConnection, Transport } from '@dockyard/transport';
 import { chunksOf } from '../framing.js';
 import type { ExecInspectResponse } from '../generated/engine-api.js';
 import type { StreamOptions } from '../lazy-stream.js';
 import type { CallOptions, TtySize } from '../containers/options.js';
-import { ProcessOutput } from './exec-output.js';
+import { OutputReader, ProcessOutput } from './exec-output.js';
 import { sleep } from '../sleep.js';
 
 /** Options of `container.exec(cmd, options)`. */
@@ -64,7 +63,7 @@ const POLL_MS_MAX = 200;
  * const { exitCode } = await proc.wait();
  * ```
  */
-export class ExecProcess implements AsyncIterable<Chunk>, AsyncDisposable {
+export class ExecProcess extends OutputReader {
   /** stdin; its methods throw unless the exec was made with `stdin: true`. */
   readonly stdin: ExecStdin;
   readonly #transport: Transport;
@@ -76,6 +75,7 @@ export class ExecProcess implements AsyncIterable<Chunk>, AsyncDisposable {
 
   /** @internal Use `container.exec()`. */
   constructor(transport: Transport, containerId: string, cmd: string[], options: ExecOptions) {
+    super();
     if (cmd.length === 0) throw new TypeError('exec needs a command: a non-empty array like ["ls", "/"].');
     this.#transport = transport;
     this.#containerId = containerId;
@@ -97,19 +97,8 @@ export class ExecProcess implements AsyncIterable<Chunk>, AsyncDisposable {
     return (await this.#start()).id;
   }
 
-  /** Output chunks (`stdout`/`stderr` tagged), read once. */
-  [Symbol.asyncIterator](): AsyncIterator<Chunk> {
-    return this.#output.chunks();
-  }
-
-  /** Only stdout's bytes; take `.stdout` and `.stderr` both before reading to read both. */
-  get stdout(): AsyncIterable<Uint8Array> & AsyncDisposable {
-    return this.#output.side('stdout');
-  }
-
-  /** Only stderr's bytes; see {@link ExecProcess.stdout}. */
-  get stderr(): AsyncIterable<Uint8Array> & AsyncDisposable {
-    return this.#output.side('stderr');
+  protected override get processOutput(): ProcessOutput {
+    return this.#output;
   }
 
   /**
@@ -158,10 +147,6 @@ export class ExecProcess implements AsyncIterable<Chunk>, AsyncDisposable {
   async close(): Promise<void> {
     await this.#output.close();
     if (this.#started) (await this.#started.catch(() => undefined))?.conn.close();
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
   }
 
   #stdin(): Promise<HijackedConnection> {
