@@ -13,7 +13,14 @@ import { parse } from 'yaml';
 const SPEC = fileURLToPath(new URL('../../../../shared/engine-api/v1.55.yaml', import.meta.url));
 const OUT = fileURLToPath(new URL('../src/generated/engine-api.ts', import.meta.url));
 
-const spec = parse(readFileSync(SPEC, 'utf8'));
+let specText;
+try {
+  specText = readFileSync(SPEC, 'utf8');
+} catch (err) {
+  console.error(`gen:types needs the Engine API spec at ${SPEC} (shared/ beside the repo): ${err.message}`);
+  process.exit(1);
+}
+const spec = parse(specText);
 const definitions = spec.definitions ?? {};
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
