@@ -12,6 +12,8 @@ export default defineConfig({
           include: ['packages/*/test/**/*.test.ts'],
           exclude: ['**/*.engine.test.ts', '**/node_modules/**'],
           testTimeout: 30_000,
+          // Unit tests first (seconds), then the engine tests, each group with its own workers.
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -22,6 +24,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           pool: 'forks',
+          sequence: { groupOrder: 1 },
           // 2 cores: a few files at once keep the engine busy without starving it.
           maxWorkers: 3,
         },
