@@ -1,0 +1,59 @@
+import { Duplex, PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { readSocket } from '../src/hijack/socket-reader.js';
+
+const chunk = (size: number, byte = 1) => new Uint8Array(size).fill(byte);
+
+describe('readSocket', () => {
+  it('yields chunks in order, then ends', async () => {
+    const socket = new PassThrough();
+    const reader = readSocket(socket);
+    socket.write(chunk(3, 1));
+    socket.write(chunk(2, 2));
+    socket.end();
+    const got: number[][] = [];
+    for (let r = await reader.next(); !r.done; r = await reader.next()) got.push([...r.value]);
+    expect(got.flat()).toEqual([1, 1, 1, 2, 2]);
+  });
+
+  it('pauses the socket while more than 256 KiB wait unread, and resumes when read', async () => {
+    const socket = new PassThrough({ highWaterMark: 1 });
+    const reader = readSocket(socket);
+    for (let i = 0; i < 5; i++) socket.write(chunk(64 * 1024));
+    await new Promise((r) => setImmediate(r));
+    expect(socket.isPaused()).toBe(true);
+    let read = 0;
+    while (read < 5 * 64 * 1024) {
+      const r = await reader.next();
+      if (r.done) break;
+      read += r.value.length;
+    }
+    expect(read).toBe(5 * 64 * 1024);
+    expect(socket.isPaused()).toBe(false);
+  });
+
+  it('rejects with the socket error, also when it came while no one was reading', async () => {
+    const socket = new PassThrough();
+    const reader = readSocket(socket);
+    socket.on('error', () => {});
+    socket.destroy(new Error('ECONNRESET-ish'));
+    await expect(reader.next()).rejects.toThrow('ECONNRESET-ish');
+  });
+
+  it('a close before the end is ERR_STREAM_PREMATURE_CLOSE', async () => {
+    const socket = new Duplex({ read() {}, write(_c, _e, cb) { cb(); } });
+    const reader = readSocket(socket);
+    const pending = reader.next();
+    socket.destroy();
+    await expect(pending).rejects.toMatchObject({ code: 'ERR_STREAM_PREMATURE_CLOSE' });
+  });
+
+  it('return() destroys the socket and stops listening', async () => {
+    const socket = new PassThrough();
+    const reader = readSocket(socket);
+    socket.write(chunk(1));
+    await reader.return?.();
+    expect(socket.destroyed).toBe(true);
+    expect(socket.listenerCount('data')).toBe(0);
+  });
+});
