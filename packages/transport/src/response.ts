@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { readStream } from './read-stream.js';
 import { type FailedRequest, mapRequestError } from './error-mapping.js';
 
 /**
@@ -93,7 +94,7 @@ class ResponseBody implements AsyncIterable<Uint8Array> {
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
     const readable = this.#readable;
     const failed = this.#failed;
-    const inner = readable[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+    const inner = readStream(readable);
     return {
       next: () =>
         inner.next().then(undefined, (err: unknown) => {
@@ -103,7 +104,6 @@ class ResponseBody implements AsyncIterable<Uint8Array> {
       return: async () => {
         // Destroying an unread body emits undici's RequestAbortedError; nobody waits for it.
         readable.on('error', ignore);
-        readable.destroy();
         await inner.return?.().catch(() => undefined);
         return { done: true, value: undefined };
       },

@@ -5,7 +5,7 @@ import { compareApiVersions } from '../negotiate.js';
 import { readResponseBody } from './error-body.js';
 import { type HijackedConnection, SocketHijackedConnection } from './hijacked-connection.js';
 import { buildRequestHead } from './request-head.js';
-import { readSocket } from './socket-reader.js';
+import { readStream } from '../read-stream.js';
 import { DEFAULT_MAX_HEAD_BYTES, type ParsedHead, ResponseHeadParser } from './response-head-parser.js';
 
 /** One hijack request on a socket that nothing else uses. */
@@ -61,7 +61,7 @@ export async function hijackSocket(options: HijackOnSocket): Promise<HijackedCon
 
   // Failures surface through the reader below, never as an unhandled 'error' event.
   socket.on('error', ignore);
-  const reader = readSocket(socket);
+  const reader = readStream(socket);
   let parsed: ParsedHead;
   try {
     socket.write(body === undefined || body.length === 0 ? head : Buffer.concat([Buffer.from(head, 'latin1'), body]));

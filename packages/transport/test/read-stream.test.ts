@@ -1,13 +1,13 @@
 import { Duplex, PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { readSocket } from '../src/hijack/socket-reader.js';
+import { readStream } from '../src/read-stream.js';
 
 const chunk = (size: number, byte = 1) => new Uint8Array(size).fill(byte);
 
-describe('readSocket', () => {
+describe('readStream', () => {
   it('yields chunks in order, then ends', async () => {
     const socket = new PassThrough();
-    const reader = readSocket(socket);
+    const reader = readStream(socket);
     socket.write(chunk(3, 1));
     socket.write(chunk(2, 2));
     socket.end();
@@ -18,7 +18,7 @@ describe('readSocket', () => {
 
   it('pauses the socket while more than 256 KiB wait unread, and resumes when read', async () => {
     const socket = new PassThrough({ highWaterMark: 1 });
-    const reader = readSocket(socket);
+    const reader = readStream(socket);
     for (let i = 0; i < 5; i++) socket.write(chunk(64 * 1024));
     await new Promise((r) => setImmediate(r));
     expect(socket.isPaused()).toBe(true);
@@ -34,7 +34,7 @@ describe('readSocket', () => {
 
   it('rejects with the socket error, also when it came while no one was reading', async () => {
     const socket = new PassThrough();
-    const reader = readSocket(socket);
+    const reader = readStream(socket);
     socket.on('error', () => {});
     socket.destroy(new Error('ECONNRESET-ish'));
     await expect(reader.next()).rejects.toThrow('ECONNRESET-ish');
@@ -42,7 +42,7 @@ describe('readSocket', () => {
 
   it('a close before the end is ERR_STREAM_PREMATURE_CLOSE', async () => {
     const socket = new Duplex({ read() {}, write(_c, _e, cb) { cb(); } });
-    const reader = readSocket(socket);
+    const reader = readStream(socket);
     const pending = reader.next();
     socket.destroy();
     await expect(pending).rejects.toMatchObject({ code: 'ERR_STREAM_PREMATURE_CLOSE' });
@@ -50,7 +50,7 @@ describe('readSocket', () => {
 
   it('return() destroys the socket and stops listening', async () => {
     const socket = new PassThrough();
-    const reader = readSocket(socket);
+    const reader = readStream(socket);
     socket.write(chunk(1));
     await reader.return?.();
     expect(socket.destroyed).toBe(true);

@@ -1,16 +1,16 @@
-import type { Duplex } from 'node:stream';
+import type { Readable } from 'node:stream';
 
-/** Bytes waiting unread before the socket is paused (backpressure on the engine). */
+/** Bytes waiting unread before the stream is paused (backpressure on the engine). */
 const HIGH_WATER_MARK = 256 * 1024;
 
 /**
- * Reads a socket as an async iterator on its `'data'` events. Node's own readable async
- * iterator goes through `read()` and a promise per `'readable'`, which cost about a third
- * more CPU on a 200 MB exec here. Backpressure: the socket is paused while more than 256 KiB
- * wait unread, and resumed when the reader catches up. `return()` destroys the socket.
+ * Reads a socket or a response body as an async iterator on its `'data'` events. Node's own
+ * readable async iterator goes through `read()` and a promise per `'readable'`, which cost
+ * about a third more CPU on a 200 MB exec here. Backpressure: the stream is paused while more
+ * than 256 KiB wait unread, and resumed when the reader catches up. `return()` destroys it.
  * A close before the end rejects with code `ERR_STREAM_PREMATURE_CLOSE`, as Node's does.
  */
-export function readSocket(socket: Duplex): AsyncIterator<Uint8Array> {
+export function readStream(socket: Readable): AsyncIterator<Uint8Array> {
   const queue: Uint8Array[] = [];
   let head = 0;
   let queued = 0;
