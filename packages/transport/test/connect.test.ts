@@ -15,6 +15,7 @@ import { quoteForPosixShell, sshArguments } from '../src/connect/ssh.js';
 import type { Endpoint } from '../src/endpoint.js';
 import { AbortError, ConnectionError, DockerError, TimeoutError } from '../src/errors.js';
 import { type UnacceptingListener, startUnacceptingListener } from './support/tcp-unaccepting-listener.js';
+import { rejection } from './support/rejection.js';
 
 const run = promisify(execFile);
 const unix = (socketPath: string): Endpoint => ({ kind: 'unix', socketPath, source: 'options' });
@@ -29,14 +30,6 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 async function freePort(): Promise<number> {
   const server = net.createServer();

@@ -14,17 +14,10 @@ import { resolveEndpoint } from '../src/resolve-endpoint.js';
 import { Transport } from '../src/transport.js';
 import { type HelperProcess, freePort, startHelper, waitForPort } from './support/tcp-proxy.js';
 import { type TestPki, makeTestPki } from './support/tls-certs.js';
+import { rejection } from './support/rejection.js';
 
 const run = promisify(execFile);
 
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 async function get(endpoint: Endpoint, path: string): Promise<{ statusCode: number; body: string }> {
   const client = new Client('http://docker', { connect: createConnector(endpoint) });
