@@ -84,25 +84,29 @@ function parseHostPort(
   const authority = slash === -1 ? rest : rest.slice(0, slash);
   if (slash !== -1 && rest.slice(slash) !== '/') throw invalid('a path after host:port is not supported');
   if (authority.includes('@')) throw invalid('credentials in a tcp address are not supported');
-  let host: string;
-  let portText: string;
-  if (authority.startsWith('[')) {
-    const close = authority.indexOf(']');
-    if (close === -1) throw invalid('unclosed "[" in an IPv6 address');
-    host = authority.slice(1, close);
-    const after = authority.slice(close + 1);
-    if (after !== '' && !after.startsWith(':')) throw invalid('expected ":port" after "]"');
-    portText = after.slice(1);
-  } else {
-    const colon = authority.lastIndexOf(':');
-    if (colon !== -1 && authority.indexOf(':') !== colon) throw invalid('an IPv6 address needs brackets, e.g. tcp://[::1]:2375');
-    host = colon === -1 ? authority : authority.slice(0, colon);
-    portText = colon === -1 ? '' : authority.slice(colon + 1);
-  }
-  if (host === '') host = DEFAULT_TCP_HOST;
+  const split = splitHostPort(authority, 'tcp://[::1]:2375', invalid);
+  const host = split.host === '' ? DEFAULT_TCP_HOST : split.host;
+  const { portText } = split;
   if (portText === '') return { host, port: defaultPort };
   if (!/^\d+$/.test(portText) || Number(portText) > 65535) throw invalid(`"${portText}" is not a port number`);
   return { host, port: Number(portText) };
+}
+
+/**
+ * Splits `host[:port]` or `[ipv6][:port]`; `portText` is '' without a port. A bare IPv6
+ * address (more than one colon, no brackets) is refused with `example` showing the form.
+ */
+function splitHostPort(hostPort: string, example: string, invalid: (why: string) => ConnectionError): { host: string; portText: string } {
+  if (hostPort.startsWith('[')) {
+    const close = hostPort.indexOf(']');
+    if (close === -1) throw invalid('unclosed "[" in an IPv6 address');
+    const after = hostPort.slice(close + 1);
+    if (after !== '' && !after.startsWith(':')) throw invalid('expected ":port" after "]"');
+    return { host: hostPort.slice(1, close), portText: after.slice(1) };
+  }
+  const colon = hostPort.indexOf(':');
+  if (colon !== -1 && hostPort.lastIndexOf(':') !== colon) throw invalid(`an IPv6 address needs brackets, e.g. ${example}`);
+  return colon === -1 ? { host: hostPort, portText: '' } : { host: hostPort.slice(0, colon), portText: hostPort.slice(colon + 1) };
 }
 
 function parseSsh(value: string, source: EndpointSource, invalid: (why: string) => ConnectionError): ParsedHost {
@@ -117,21 +121,7 @@ function parseSsh(value: string, source: EndpointSource, invalid: (why: string) 
   const userInfo = at === -1 ? undefined : authority.slice(0, at);
   const hostPort = at === -1 ? authority : authority.slice(at + 1);
   if (userInfo?.includes(':')) throw invalid('a plain-text password is not supported (use keys or an ssh agent)');
-  let host: string;
-  let portText = '';
-  if (hostPort.startsWith('[')) {
-    const close = hostPort.indexOf(']');
-    if (close === -1) throw invalid('unclosed "[" in an IPv6 address');
-    host = hostPort.slice(1, close);
-    const after = hostPort.slice(close + 1);
-    if (after !== '' && !after.startsWith(':')) throw invalid('expected ":port" after "]"');
-    portText = after.slice(1);
-  } else {
-    const colon = hostPort.indexOf(':');
-    if (colon !== -1 && hostPort.lastIndexOf(':') !== colon) throw invalid('an IPv6 address needs brackets, e.g. ssh://[::1]:22');
-    host = colon === -1 ? hostPort : hostPort.slice(0, colon);
-    portText = colon === -1 ? '' : hostPort.slice(colon + 1);
-  }
+  const { host, portText } = splitHostPort(hostPort, 'ssh://[::1]:22', invalid);
   if (host === '') throw invalid('the host name is empty');
   const endpoint: Extract<Endpoint, { kind: 'ssh' }> = { kind: 'ssh', host, source };
   if (userInfo !== undefined && userInfo !== '') endpoint.user = decodePart(userInfo, invalid);
