@@ -7,7 +7,7 @@ export { LogStream, type LogLinesOptions, type LogSource, type LogSides, type Op
 export { ExecProcess, type ExecOptions, type ExecExit, type ExecOutput, type ExecStdin } from './exec/exec-process.js';
 export { AttachSession } from './exec/attach-session.js';
 export { OutputReader } from './exec/exec-output.js';
-export { LazyStream, type StreamOptions, type OpenSource } from './lazy-stream.js';
+export { LazyStream, type OpenSource } from './lazy-stream.js';
 export { ArchiveStream, type OpenArchive } from './archive/archive-stream.js';
 export { ArchiveEntryError, ArchiveSourceError } from './archive/errors.js';
 export { extractTar } from './archive/extract-to.js';
@@ -27,7 +27,7 @@ export { CredentialHelperError } from './auth/credential-helper.js';
 export { registryOf, DOCKER_HUB_SERVER } from './auth/registry-host.js';
 export type { PushOptions, PushResult } from './images/push.js';
 export type { ImportOptions, ImportResult, LoadResult, TarSource } from './images/transfer.js';
-export { Volumes, VolumeHandle, type RemoveVolumeOptions } from './volumes/volumes.js';
+export { Volumes, Volume, type RemoveVolumeOptions, type UpdateVolumeOptions, type ListVolumesOptions, type PruneVolumesOptions } from './volumes/volumes.js';
 export { Networks, NetworkHandle, type ConnectOptions } from './networks/networks.js';
 export type { EventsOptions } from './system/events.js';
 export type { DiskUsage } from './system/disk-usage.js';
@@ -36,6 +36,9 @@ export { ContainerError, type ContainerErrorDetails } from './container-error.js
 export type { Filters } from './filters.js';
 export type { TimeValue } from './time-value.js';
 export type * from './generated/engine-api.js';
+/** Every engine type, including those whose names the handles take (`Engine.Volume`, `Engine.Service`, ...). */
+export type * as Engine from './generated/engine-api.js';
+export type { CallOptions, StreamOptions } from './call-options.js';
 export type { Chunk, Line, StreamName, ProgressMessage } from '@dockyard/stream';
 export { StreamError } from '@dockyard/stream';
 export {

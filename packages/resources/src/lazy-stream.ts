@@ -1,13 +1,10 @@
-import { AbortError, type DockerError } from '@dockyard/transport';
+import { AbortError, type DockerError, linkAbort } from '@dockyard/transport';
+import type { StreamOptions } from './call-options.js';
 
 /** Opens the source of a {@link LazyStream}: called once, on the first `next()`. */
 export type OpenSource<T> = (signal: AbortSignal) => Promise<AsyncIterable<T>>;
 
-/** Options every streaming call takes. */
-export interface StreamOptions {
-  /** Aborting it closes the socket at once; the loop then throws {@link AbortError}. */
-  signal?: AbortSignal;
-}
+export type { StreamOptions };
 
 /**
  * An async iterable whose request starts on the first `next()`, not before, and that can be
@@ -24,15 +21,14 @@ export class LazyStream<T> implements AsyncIterable<T>, AsyncDisposable {
   readonly #open: OpenSource<T>;
   readonly #abort = new AbortController();
   readonly #userSignal: AbortSignal | undefined;
-  readonly #onUserAbort = () => this.#abort.abort(this.#userSignal?.reason);
+  readonly #unlink: () => void;
   #iterator: AsyncIterator<T> | undefined;
   #taken = false;
 
   constructor(open: OpenSource<T>, options: StreamOptions = {}) {
     this.#open = open;
     this.#userSignal = options.signal;
-    if (options.signal?.aborted) this.#abort.abort(options.signal.reason);
-    else options.signal?.addEventListener('abort', this.#onUserAbort, { once: true });
+    this.#unlink = linkAbort(options.signal, (reason) => this.#abort.abort(reason));
   }
 
   /** Aborted when the stream is closed, by any of the three ways. */
@@ -64,7 +60,7 @@ export class LazyStream<T> implements AsyncIterable<T>, AsyncDisposable {
   }
 
   #release(): void {
-    this.#userSignal?.removeEventListener('abort', this.#onUserAbort);
+    this.#unlink();
   }
 
   #iterate(): AsyncIterator<T> {

@@ -7,7 +7,7 @@ import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trackResources } from '@dockyard/testkit';
 import { ArchiveEntryError, ArchiveSourceError, type Container, Docker, type DockerError, NotFoundError, ServerError } from '../src/index.js';
-import { createContainer } from './support.js';
+import { createContainer } from './support/engine.js';
 
 const resources = trackResources();
 const docker = new Docker();

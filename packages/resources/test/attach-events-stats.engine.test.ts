@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { trackResources, uniqueName } from '@dockyard/testkit';
 import { AbortError, Docker, type EventMessage } from '../src/index.js';
-import { collectBytes, createContainer, startContainer } from './support.js';
+import { collectBytes, createContainer, startContainer } from './support/engine.js';
 
 const resources = trackResources();
 const docker = new Docker();

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_IMAGE, testLabels, trackResources, uniqueName } from '@dockyard/testkit';
 import { ConflictError, Docker, DockerError, NotFoundError } from '../src/index.js';
-import { IDLE, collectBytes, createContainer, startContainer } from './support.js';
+import { IDLE, collectBytes, createContainer, startContainer } from './support/engine.js';
 
 const resources = trackResources();
 const docker = new Docker();

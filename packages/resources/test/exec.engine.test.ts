@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trackResources } from '@dockyard/testkit';
 import { type Container, ConflictError, Docker } from '../src/index.js';
-import { createContainer, startContainer } from './support.js';
+import { createContainer, startContainer } from './support/engine.js';
 
 const resources = trackResources();
 const docker = new Docker();

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trackResources } from '@dockyard/testkit';
 import { type Container, Docker } from '../src/index.js';
-import { openSocketCount, startContainer } from './support.js';
+import { openSocketCount, startContainer } from './support/engine.js';
 
 const REPETITIONS = 200;
 const resources = trackResources();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { trackResources } from '@dockyard/testkit';
 import { AbortError, type Chunk, Docker, NotFoundError } from '../src/index.js';
-import { collectBytes, createContainer, startContainer } from './support.js';
+import { collectBytes, createContainer, startContainer } from './support/engine.js';
 
 const resources = trackResources();
 const docker = new Docker();

@@ -5,7 +5,7 @@ import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REGISTRY, TEST_IMAGE, trackResources, uniqueName } from '@dockyard/testkit';
 import { DockerError, Docker, NotFoundError, StreamError, UnauthorizedError } from '../src/index.js';
-import { collectBytes } from './support.js';
+import { collectBytes } from './support/engine.js';
 
 const resources = trackResources();
 const docker = new Docker();

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { testLabels, trackResources, uniqueName } from '@dockyard/testkit';
 import { ConflictError, Docker, DockerError, NotFoundError } from '../src/index.js';
-import { createContainer, startContainer } from './support.js';
+import { createContainer, startContainer } from './support/engine.js';
 
 const resources = trackResources();
 const docker = new Docker();
@@ -12,10 +12,11 @@ describe('volumes against the engine', () => {
     const name = resources.volume(uniqueName('vol'));
     const marker = uniqueName('mark');
     const v = await docker.volumes.create({ Name: name, Labels: { ...testLabels(), 'dockyard.mark': marker } });
-    expect(v.info.Name).toBe(name);
+    expect(v.name).toBe(name);
+    expect(v.warnings).toEqual([]);
     expect((await docker.volumes.get(name).inspect()).Labels?.['dockyard.mark']).toBe(marker);
     const listed = await docker.volumes.list({ filters: { label: [`dockyard.mark=${marker}`] } });
-    expect(listed.Volumes?.map((x) => x.Name)).toEqual([name]);
+    expect(listed.map((x) => x.Name)).toEqual([name]);
 
     const writer = await createContainer(docker, resources, { Cmd: ['sh', '-c', 'echo kept > /data/f'], HostConfig: { Binds: [`${name}:/data`] } });
     await writer.start();

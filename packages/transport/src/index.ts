@@ -40,6 +40,7 @@ export {
   normalizeApiVersion,
   parseApiVersion,
 } from './negotiate.js';
+export { linkAbort } from './abort-link.js';
 export { DEFAULT_USER_AGENT, TRANSPORT_VERSION } from './user-agent.js';
 export type { HijackedConnection } from './hijack/hijacked-connection.js';
 export { hijackSocket, mediaTypeOf, type HijackOnSocket } from './hijack/hijack.js';

@@ -125,6 +125,11 @@ export class Transport {
     return { request: `${req.method} ${req.path}`, signal: req.signal, timeout, hint: this.#brokenConnectionHint };
   }
 
+  /** Milliseconds a call may take by default (the `timeout` option); 0 for no limit. */
+  get timeout(): number {
+    return this.#timeout;
+  }
+
   /** The API version in use: pinned, or negotiated once a request was made; else `undefined`. */
   get apiVersion(): string | undefined {
     return this.#negotiator.version;

@@ -1,12 +1,8 @@
 import type { Filters } from '../filters.js';
-import type { StreamOptions } from '../lazy-stream.js';
+import type { CallOptions, StreamOptions } from '../call-options.js';
 import type { TimeValue } from '../time-value.js';
 
-/** Options every one-shot call takes. */
-export interface CallOptions {
-  /** Aborting it cancels the request and closes its socket. */
-  signal?: AbortSignal;
-}
+export type { CallOptions, StreamOptions };
 
 /** `docker.containers.create(body, options)`. */
 export interface CreateContainerOptions extends CallOptions {

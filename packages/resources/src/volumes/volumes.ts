@@ -1,41 +1,82 @@
-import type { Transport } from '@dockyard/transport';
-import type { CallOptions } from '../containers/options.js';
-import type { Filters } from '../filters.js';
-import type { Volume, VolumeCreateBody, VolumeListResponse, VolumePruneResponse } from '../generated/engine-api.js';
+import { enginePath, type Transport } from '@dockyard/transport';
+import type { CallOptions } from '../call-options.js';
+import type {
+  ClusterVolumeSpec,
+  VolumeCreateBody,
+  VolumeDeleteQuery,
+  VolumeInspectResponse,
+  VolumeListQuery,
+  VolumeListResponse,
+  VolumePruneQuery,
+  VolumePruneResponse,
+  VolumeUpdateQuery,
+} from '../generated/engine-api.js';
+import { callJson, callUnit } from '../operation/handlers.js';
+import type { QueryOptions } from '../operation/query-options.js';
 
 /** `volume.remove(options)`. */
-export interface RemoveVolumeOptions extends CallOptions {
-  /** Remove even when in use (the engine still refuses for volumes mounted by running containers). */
-  force?: boolean;
+export interface RemoveVolumeOptions extends CallOptions, QueryOptions<VolumeDeleteQuery> {}
+
+/** `volume.update(spec, options)` (cluster volumes, API 1.42+). */
+export interface UpdateVolumeOptions extends CallOptions, Omit<QueryOptions<VolumeUpdateQuery>, 'version'> {
+  /** The volume's `Version.Index` the update is based on (from `inspect()`). */
+  version: number;
 }
 
-/** A lazy handle on a volume by name: no request until a method is called. */
-export class VolumeHandle {
+/** `docker.volumes.list(options)`. */
+export interface ListVolumesOptions extends CallOptions, QueryOptions<VolumeListQuery> {}
+
+/** `docker.volumes.prune(options)`. */
+export interface PruneVolumesOptions extends CallOptions, QueryOptions<VolumePruneQuery> {}
+
+/**
+ * A lazy handle on a volume by name: no request until a method is called.
+ *
+ * @example
+ * ```ts
+ * const v = docker.volumes.get('v1');
+ * console.log((await v.inspect()).Mountpoint);
+ * await v.remove();
+ * ```
+ */
+export class Volume {
+  /** The volume's name. */
   readonly name: string;
+  /** Warnings the engine sent when this handle came from `create` (else empty). */
+  readonly warnings: readonly string[];
   readonly #transport: Transport;
 
   /** @internal Use `docker.volumes.get(name)`. */
-  constructor(transport: Transport, name: string) {
+  constructor(transport: Transport, name: string, warnings: readonly string[] = []) {
     if (!name) throw new TypeError('A volume name is required.');
     this.#transport = transport;
     this.name = name;
+    this.warnings = warnings;
   }
 
   /** `GET /volumes/{name}`. */
-  async inspect(options: CallOptions = {}): Promise<Volume> {
-    const res = await this.#transport.request({ method: 'GET', path: `/volumes/${encodeURIComponent(this.name)}`, signal: options.signal });
-    return res.json<Volume>();
+  inspect(options: CallOptions = {}): Promise<VolumeInspectResponse> {
+    return callJson(this.#transport, { method: 'GET', path: enginePath`/volumes/${this.name}` }, options);
+  }
+
+  /** `PUT /volumes/{name}?version=…`: updates a cluster volume's spec (API 1.42+, swarm managers). */
+  update(spec: ClusterVolumeSpec, options: UpdateVolumeOptions): Promise<void> {
+    return callUnit(
+      this.#transport,
+      {
+        method: 'PUT',
+        path: enginePath`/volumes/${this.name}`,
+        query: { version: options.version },
+        body: { Spec: spec },
+        needs: [['update', '1.42']],
+      },
+      options,
+    );
   }
 
   /** `DELETE /volumes/{name}`. */
-  async remove(options: RemoveVolumeOptions = {}): Promise<void> {
-    const res = await this.#transport.request({
-      method: 'DELETE',
-      path: `/volumes/${encodeURIComponent(this.name)}`,
-      query: { force: options.force },
-      signal: options.signal,
-    });
-    await res.dump();
+  remove(options: RemoveVolumeOptions = {}): Promise<void> {
+    return callUnit(this.#transport, { method: 'DELETE', path: enginePath`/volumes/${this.name}`, query: { force: options.force } }, options);
   }
 }
 
@@ -45,7 +86,7 @@ export class VolumeHandle {
  * @example
  * ```ts
  * const v = await docker.volumes.create({ Name: 'v1', Labels: { app: 'web' } });
- * console.log(v.info.Mountpoint);
+ * console.log((await v.inspect()).Mountpoint);
  * await docker.volumes.get('v1').remove();
  * ```
  */
@@ -58,26 +99,24 @@ export class Volumes {
   }
 
   /** A lazy handle on a volume. */
-  get(name: string): VolumeHandle {
-    return new VolumeHandle(this.#transport, name);
+  get(name: string): Volume {
+    return new Volume(this.#transport, name);
   }
 
-  /** `POST /volumes/create`: resolves with a handle that also carries the created volume as `info`. */
-  async create(body: VolumeCreateBody = {}, options: CallOptions = {}): Promise<VolumeHandle & { info: Volume }> {
-    const res = await this.#transport.request({ method: 'POST', path: '/volumes/create', body, signal: options.signal });
-    const info = await res.json<Volume>();
-    return Object.assign(new VolumeHandle(this.#transport, info.Name), { info });
+  /** `POST /volumes/create`: resolves with a handle on the new volume, like every `create`. */
+  async create(body: VolumeCreateBody = {}, options: CallOptions = {}): Promise<Volume> {
+    const info = await callJson<VolumeInspectResponse>(this.#transport, { method: 'POST', path: '/volumes/create', body }, options);
+    return new Volume(this.#transport, info.Name);
   }
 
-  /** `GET /volumes`: `{ Volumes, Warnings }` as the engine sends it. */
-  async list(options: CallOptions & { filters?: Filters } = {}): Promise<VolumeListResponse> {
-    const res = await this.#transport.request({ method: 'GET', path: '/volumes', query: { filters: options.filters }, signal: options.signal });
-    return res.json<VolumeListResponse>();
+  /** `GET /volumes`: the volumes, as an array like every list (the engine's `Warnings` are dropped). */
+  async list(options: ListVolumesOptions = {}): Promise<VolumeInspectResponse[]> {
+    const res = await callJson<VolumeListResponse>(this.#transport, { method: 'GET', path: '/volumes', query: { filters: options.filters } }, options);
+    return res.Volumes ?? [];
   }
 
   /** `POST /volumes/prune`: removes unused volumes (anonymous ones only from API 1.42, unless `filters: { all: ['true'] }`). */
-  async prune(options: CallOptions & { filters?: Filters } = {}): Promise<VolumePruneResponse> {
-    const res = await this.#transport.request({ method: 'POST', path: '/volumes/prune', query: { filters: options.filters }, signal: options.signal });
-    return res.json<VolumePruneResponse>();
+  prune(options: PruneVolumesOptions = {}): Promise<VolumePruneResponse> {
+    return callJson(this.#transport, { method: 'POST', path: '/volumes/prune', query: { filters: options.filters } }, options);
   }
 }

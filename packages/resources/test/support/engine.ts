@@ -1,6 +1,6 @@
 import { readdirSync, readlinkSync } from 'node:fs';
 import { TEST_IMAGE, type ResourceTracker, testLabels, uniqueName } from '@dockyard/testkit';
-import type { Container, ContainerCreateBody, Docker } from '../src/index.js';
+import type { Container, ContainerCreateBody, Docker } from '../../src/index.js';
 
 /** A shell loop that exits at once on SIGTERM (PID 1 gets no default signal handlers). */
 export const IDLE = ['sh', '-c', "trap 'exit 0' TERM; sleep 3600 & wait"];

@@ -1,0 +1,185 @@
+import { jsonStream as decodeJsonStream, type ProgressMessage } from '@dockyard/stream';
+import {
+  AbortError,
+  type HijackedConnection,
+  type Query,
+  TimeoutError,
+  type Transport,
+  type TransportResponse,
+  linkAbort,
+} from '@dockyard/transport';
+import type { CallOptions, StreamOptions } from '../call-options.js';
+import { LazyStream } from '../lazy-stream.js';
+import { ProgressStream, type ProgressSummary } from '../progress-stream.js';
+import { type VersionNeeds, assertVersion } from './version-gate.js';
+
+/**
+ * One Engine API operation as data: the HTTP call it makes. Every method of every resource
+ * builds one of these and hands it to one of the handlers below, which own what every caller
+ * would otherwise repeat: the version gate, deadlines (the whole call, or a stream's head),
+ * abort wiring and error mapping.
+ */
+export interface Operation {
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
+  /** Built with `enginePath`, so every ID or name is exactly one path segment. */
+  path: string;
+  query?: Query;
+  /** Plain object or array → JSON; bytes, a string or a byte stream → as is. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Options the caller set that need a newer engine (see `needs`): refused before sending. */
+  needs?: VersionNeeds;
+}
+
+/** An operation, or a function that makes it when the call starts (e.g. after a credential lookup). */
+export type OperationSource = Operation | ((signal: AbortSignal) => Promise<Operation>);
+
+/** JSON value: the whole call (request, head and body) within `timeout`. */
+export function callJson<T>(transport: Transport, op: OperationSource, options: CallOptions = {}): Promise<T> {
+  return withinDeadline(transport, op, options, 'call', (res) => res.json<T>());
+}
+
+/** No body (or one nobody needs): resolves once the engine answered; 304 counts as success. */
+export function callUnit(transport: Transport, op: OperationSource, options: CallOptions = {}): Promise<void> {
+  return withinDeadline(transport, op, options, 'call', (res) => res.dump());
+}
+
+/**
+ * The response itself, for the few operations whose answer is in the head (e.g. `HEAD`
+ * archive stat): the deadline covers the head, and `read` (which must consume the body).
+ */
+export function callResponse<T>(
+  transport: Transport,
+  op: OperationSource,
+  options: CallOptions,
+  read: (res: TransportResponse) => Promise<T>,
+): Promise<T> {
+  return withinDeadline(transport, op, options, 'call', read);
+}
+
+/** Byte stream: a lazy `for await`-able body; `timeout` bounds only the response head. */
+export function streamBytes(transport: Transport, op: OperationSource, options: StreamOptions = {}): LazyStream<Uint8Array> {
+  return new LazyStream((signal) => openBody(transport, op, options, signal), options);
+}
+
+/** JSON stream (events, stats): one decoded value per item. */
+export function streamJson<T>(transport: Transport, op: OperationSource, options: StreamOptions = {}): LazyStream<T> {
+  return new LazyStream(async (signal) => decodeJsonStream<T>(await openBody(transport, op, options, signal)), options);
+}
+
+/** Progress stream (pull, push, build, load): in-band `errorDetail` throws; `done()` gives the result. */
+export function streamProgress<T extends ProgressMessage, R>(
+  transport: Transport,
+  op: OperationSource,
+  result: (summary: ProgressSummary<T>) => R,
+  options: StreamOptions & { onMessage?: (message: T) => void } = {},
+): ProgressStream<T, R> {
+  return new ProgressStream<T, R>((signal) => openBody(transport, op, options, signal), result, options);
+}
+
+/**
+ * Hijacked duplex (attach, exec start): `timeout` bounds the upgrade; the connection then
+ * lives until either side closes it or `signal` aborts.
+ */
+export async function callHijack(transport: Transport, op: Operation, options: StreamOptions = {}): Promise<HijackedConnection> {
+  if (op.method !== 'POST' && op.method !== 'GET') throw new TypeError(`A hijack is a POST or GET, not ${op.method}.`);
+  const { method } = op;
+  return withDeadlineSignal(transport, options, 'head', `${op.method} ${op.path}`, options.signal, async (signal) => {
+    await gate(transport, op, signal);
+    return transport.hijack({ method, path: op.path, query: op.query, body: op.body, headers: op.headers, signal });
+  }, { keepLinked: true });
+}
+
+// The body of a streaming response, opened under a head-only deadline; `signal` is the stream's own.
+function openBody(transport: Transport, source: OperationSource, options: StreamOptions, signal: AbortSignal): Promise<AsyncIterable<Uint8Array>> {
+  return withDeadlineSignal(transport, options, 'head', describe(source), signal, async (linked) => {
+    const op = typeof source === 'function' ? await source(linked) : source;
+    await gate(transport, op, linked);
+    const res = await transport.request({ ...op, signal: linked, timeout: 0 });
+    return res.body;
+  }, { keepLinked: true });
+}
+
+async function withinDeadline<T>(
+  transport: Transport,
+  source: OperationSource,
+  options: CallOptions,
+  kind: 'call',
+  read: (res: TransportResponse) => Promise<T>,
+): Promise<T> {
+  return withDeadlineSignal(transport, options, kind, describe(source), options.signal, async (signal) => {
+    const op = typeof source === 'function' ? await source(signal) : source;
+    await gate(transport, op, signal);
+    return read(await transport.request({ ...op, signal, timeout: 0 }));
+  });
+}
+
+// Runs `run` with a signal that aborts when the caller's does, or when the deadline passes;
+// a passed deadline becomes a TimeoutError whatever the abort surfaced as.
+async function withDeadlineSignal<T>(
+  transport: Transport,
+  options: { timeout?: number },
+  kind: 'call' | 'head',
+  request: string,
+  signal: AbortSignal | undefined,
+  run: (signal: AbortSignal) => Promise<T>,
+  { keepLinked = false } = {},
+): Promise<T> {
+  const ms = options.timeout ?? transport.timeout;
+  const controller = new AbortController();
+  const unlink = linkAbort(signal, (reason) => controller.abort(reason));
+  let expired: TimeoutError | undefined;
+  const timer =
+    ms > 0
+      ? setTimeout(() => {
+          expired = new TimeoutError(
+            kind === 'call'
+              ? `${request} did not complete within ${ms} ms (its \`timeout\`); raise it for slow calls.`
+              : `The engine sent no response head for ${request} within ${ms} ms (its \`timeout\`); raise it for slow engines.`,
+          );
+          controller.abort(expired);
+        }, ms)
+      : undefined;
+  let ok = false;
+  try {
+    const value = await run(controller.signal);
+    ok = true;
+    return value;
+  } catch (err) {
+    if (expired !== undefined) throw expired;
+    throw err;
+  } finally {
+    clearTimeout(timer);
+    // A stream's body and a hijacked connection keep listening to the caller's signal.
+    if (!(keepLinked && ok)) unlink();
+  }
+}
+
+// The version gate, honouring the signal while the (shared, once-only) negotiation runs.
+async function gate(transport: Transport, op: Operation, signal: AbortSignal): Promise<void> {
+  if (op.needs === undefined || op.needs.length === 0) return;
+  const version = transport.apiVersion ?? (await abortable(transport.negotiate(), signal, `${op.method} ${op.path}`));
+  assertVersion(version, op.needs, `${op.method} ${op.path}`);
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal, request: string): Promise<T> {
+  if (signal.aborted) return Promise.reject(new AbortError(`${request} was aborted.`, { cause: signal.reason }));
+  return new Promise<T>((resolve, reject) => {
+    const unlink = linkAbort(signal, (reason) => reject(reason instanceof TimeoutError ? reason : new AbortError(`${request} was aborted.`, { cause: reason })));
+    promise.then(
+      (value) => {
+        unlink();
+        resolve(value);
+      },
+      (err: unknown) => {
+        unlink();
+        reject(err);
+      },
+    );
+  });
+}
+
+function describe(source: OperationSource): string {
+  return typeof source === 'function' ? 'the request' : `${source.method} ${source.path}`;
+}
+
