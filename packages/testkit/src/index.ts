@@ -3,3 +3,4 @@ export { TEST_IMAGE, TEST_LABEL, TEST_RUN_ENV, REGISTRY, testLabels, testRunId, 
 export { uniqueName } from './names.js';
 export { engineCall, engineClient, closeEngineClient, type EngineResponse } from './engine-client.js';
 export { trackResources, type ResourceTracker } from './resources.js';
+export { useTestSwarm, leaveTestSwarm, type TestSwarm } from './swarm.js';
