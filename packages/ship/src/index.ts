@@ -1,2 +1,14 @@
 // Public surface of this package: re-exports only.
-export {};
+export { EventTime } from './event-time.js';
+export { ForwardError, ForwardAuthError, ForwardDecodeError, CheckpointError } from './errors.js';
+export {
+  encodeMessage,
+  encodeEntry,
+  encodePackedForward,
+  decodeMessage,
+  decodeEntries,
+  decodeStream,
+  MessageReader,
+  type EventTimeMode,
+  type ForwardMessageOptions,
+} from './codec.js';
