@@ -12,3 +12,4 @@ export {
   type EventTimeMode,
   type ForwardMessageOptions,
 } from './codec.js';
+export { forward, ForwardSender, type ForwardOptions, type ForwardStats, type SendCallback } from './forward.js';
