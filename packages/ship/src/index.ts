@@ -13,3 +13,5 @@ export {
   type ForwardMessageOptions,
 } from './codec.js';
 export { forward, ForwardSender, type ForwardOptions, type ForwardStats, type SendCallback } from './forward.js';
+export { followAll, type FollowAllOptions, type LogRecord, type ContainerInfo, type LogPosition } from './follow-all.js';
+export type { ContainerSelector } from './select.js';
