@@ -7,6 +7,7 @@ import { AbortError } from 'dockyard';
 import { encodeEntryShared, encodeMessage, encodePackedForward, type EventTimeMode, MessageReader } from './codec.js';
 import { ForwardAuthError, ForwardDecodeError, ForwardError } from './errors.js';
 import type { EventTime } from './event-time.js';
+import { checkTagTemplate, DEFAULT_TAG } from './driver-record.js';
 import { Handshake } from './handshake.js';
 
 /** Options of {@link forward}. */
@@ -133,6 +134,7 @@ export class ForwardSender {
     }
     if ((options.username === undefined) !== (options.password === undefined)) throw new TypeError('forward: username and password go together');
     if (options.username !== undefined && options.sharedKey === undefined) throw new TypeError('forward: username/password need a sharedKey (the handshake carries them)');
+    checkTagTemplate(options.tag ?? DEFAULT_TAG);
     this.#mode = options.eventTime === 'seconds' ? 'seconds' : 'event-time';
     this.#maxPending = options.maxPendingBytes ?? 8 * 1024 * 1024;
     this.#delay = options.reconnect?.initialDelayMs ?? 100;
@@ -143,6 +145,11 @@ export class ForwardSender {
   /** Counters and connection state. */
   get stats(): ForwardStats {
     return { ...this.#stats };
+  }
+
+  /** The error that stopped the sender for good (a refused handshake, an untrusted certificate, an abort). */
+  get failed(): Error | undefined {
+    return this.#fatal;
   }
 
   /** More bytes are pending than `maxPendingBytes`: wait for {@link ForwardSender.drain} before writing more. */

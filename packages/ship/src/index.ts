@@ -15,3 +15,5 @@ export {
 export { forward, ForwardSender, type ForwardOptions, type ForwardStats, type SendCallback } from './forward.js';
 export { followAll, type FollowAllOptions, type LogRecord, type ContainerInfo, type LogPosition } from './follow-all.js';
 export type { ContainerSelector } from './select.js';
+export { ship, type ShipOptions, type Shipper, type ShipStatus, type ContainerShipState } from './ship.js';
+export { expandTag, extraAttributes, driverRecord, type ExtraAttributeOptions } from './driver-record.js';

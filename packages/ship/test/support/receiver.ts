@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import type { Server, Socket } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { FluentServer, type FluentServerOptions } from '@fluent-org/logger';
@@ -18,6 +19,7 @@ export class Receiver {
   readonly entries: Received[] = [];
   #server: FluentServer | undefined;
   #port = 0;
+  readonly #sockets = new Set<Socket>();
   #waiters: Array<{ count: number; resolve: () => void }> = [];
 
   constructor(readonly options: FluentServerOptions = {}) {}
@@ -33,6 +35,11 @@ export class Receiver {
       this.entries.push({ tag, time, record });
       this.#waiters = this.#waiters.filter((w) => (this.entries.length >= w.count ? (w.resolve(), false) : true));
     });
+    // Its close() only half-closes clients and waits for them: keep them to destroy on stop().
+    (server as unknown as { server: Server }).server.on('connection', (socket: Socket) => {
+      this.#sockets.add(socket);
+      socket.on('close', () => this.#sockets.delete(socket));
+    });
     await server.listen();
     this.#server = server;
     this.#port = server.port as number;
@@ -42,7 +49,9 @@ export class Receiver {
   async stop(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
-    await server?.close();
+    const closed = server?.close();
+    for (const socket of this.#sockets) socket.destroy();
+    await closed;
   }
 
   /** Resolves once at least `count` entries arrived. */
