@@ -54,6 +54,11 @@ export class Receiver {
     await closed;
   }
 
+  /** Resolves once every client connection closed (and so everything it sent was read). */
+  async noClients(): Promise<void> {
+    while (this.#sockets.size > 0) await new Promise((resolve) => [...this.#sockets][0]?.once('close', resolve));
+  }
+
   /** Resolves once at least `count` entries arrived. */
   waitFor(count: number): Promise<void> {
     if (this.entries.length >= count) return Promise.resolve();
