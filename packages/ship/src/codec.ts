@@ -175,3 +175,78 @@ function valueEnd(bytes: Uint8Array, start: number): number {
   }
   return pos;
 }
+
+/**
+ * Writes the entry `[time, record]` straight into `target` at `offset` when every record
+ * value is a string (the hot path: log records), the same bytes @msgpack/msgpack makes.
+ * Returns the offset after it, or -1 when `target` is too small (grow and call again), or
+ * -2 when the record needs the general encoder.
+ */
+export function writeStringEntry(target: Buffer, offset: number, time: EventTime, record: Record<string, unknown>, mode: EventTimeMode): number {
+  const keys = Object.keys(record);
+  const s = time.seconds;
+  let size = 1 + (mode === 'seconds' ? (s < 0x80 ? 1 : s < 0x100 ? 2 : s < 0x10000 ? 3 : 5) : 10) + (keys.length < 16 ? 1 : 3);
+  for (const key of keys) {
+    const value = record[key];
+    if (typeof value !== 'string') return -2;
+    size += strSize(Buffer.byteLength(key)) + strSize(Buffer.byteLength(value));
+  }
+  if (offset + size > target.byteLength) return -1;
+  let at = offset;
+  target[at++] = 0x92;
+  if (mode === 'seconds') {
+    // The smallest uint form, as the general encoder writes it.
+    if (s < 0x80) target[at++] = s;
+    else if (s < 0x100) {
+      target[at++] = 0xcc;
+      target[at++] = s;
+    } else if (s < 0x10000) {
+      target[at++] = 0xcd;
+      target.writeUInt16BE(s, at);
+      at += 2;
+    } else {
+      target[at++] = 0xce;
+      target.writeUInt32BE(s, at);
+      at += 4;
+    }
+  } else {
+    target[at++] = 0xd7;
+    target[at++] = 0x00;
+    target.writeUInt32BE(time.seconds, at);
+    target.writeUInt32BE(time.nanoseconds, at + 4);
+    at += 8;
+  }
+  if (keys.length < 16) target[at++] = 0x80 | keys.length;
+  else {
+    target[at++] = 0xde;
+    target.writeUInt16BE(keys.length, at);
+    at += 2;
+  }
+  for (const key of keys) {
+    at = writeStr(target, at, key);
+    at = writeStr(target, at, record[key] as string);
+  }
+  return at;
+}
+
+function strSize(bytes: number): number {
+  return bytes + (bytes < 32 ? 1 : bytes < 0x100 ? 2 : bytes < 0x10000 ? 3 : 5);
+}
+
+function writeStr(target: Buffer, at: number, text: string): number {
+  const bytes = Buffer.byteLength(text);
+  if (bytes < 32) target[at++] = 0xa0 | bytes;
+  else if (bytes < 0x100) {
+    target[at++] = 0xd9;
+    target[at++] = bytes;
+  } else if (bytes < 0x10000) {
+    target[at++] = 0xda;
+    target.writeUInt16BE(bytes, at);
+    at += 2;
+  } else {
+    target[at++] = 0xdb;
+    target.writeUInt32BE(bytes, at);
+    at += 4;
+  }
+  return at + target.write(text, at, 'utf8');
+}

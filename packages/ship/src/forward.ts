@@ -4,7 +4,7 @@ import { hostname as osHostname } from 'node:os';
 import tls from 'node:tls';
 import { gzipSync } from 'node:zlib';
 import { AbortError } from 'dockyard';
-import { encodeEntryShared, encodeMessage, encodePackedForward, type EventTimeMode, MessageReader } from './codec.js';
+import { encodeEntryShared, encodeMessage, encodePackedForward, type EventTimeMode, MessageReader, writeStringEntry } from './codec.js';
 import { ForwardAuthError, ForwardDecodeError, ForwardError } from './errors.js';
 import type { EventTime } from './event-time.js';
 import { checkTagTemplate, DEFAULT_TAG } from './driver-record.js';
@@ -167,28 +167,41 @@ export class ForwardSender {
       return false;
     }
     if (this.#closed) throw new ForwardError('forward: write after close()');
-    let entry = encodeEntryShared(time, record, this.#mode);
     let batch = this.#open.get(tag);
-    if (batch && (batch.size + entry.byteLength > this.#batch.bytes)) {
-      entry = entry.slice(); // sealing encodes with the same encoder, which reuses the shared buffer
+    // The hot path writes straight into the batch; a record with non-string values goes
+    // through the general encoder.
+    let end = batch ? writeStringEntry(batch.buffer, batch.size, time, record, this.#mode) : -1;
+    let entry: Uint8Array | undefined;
+    let length: number;
+    if (batch && end >= 0) length = end - batch.size;
+    else {
+      entry = encodeEntryShared(time, record, this.#mode).slice();
+      length = entry.byteLength;
+    }
+    if (batch && batch.size > 0 && batch.size + length > this.#batch.bytes) {
+      // It goes into the next batch: this one stays under the byte bound.
+      if (end >= 0) entry = Buffer.from(batch.buffer.subarray(batch.size, end));
+      end = -1;
       this.#seal(batch);
       batch = undefined;
     }
     if (!batch) {
-      batch = { tag, buffer: Buffer.allocUnsafe(Math.max(4096, Math.min(this.#batch.bytes, entry.byteLength * 64))), size: 0, count: 0, callbacks: [], done: false };
+      batch = { tag, buffer: Buffer.allocUnsafe(Math.max(64 * 1024, Math.min(this.#batch.bytes, length * 64))), size: 0, count: 0, callbacks: [], done: false };
       this.#open.set(tag, batch);
       this.#timer ??= setTimeout(() => this.#sealAll(), this.#batch.delayMs);
     }
-    if (batch.size + entry.byteLength > batch.buffer.byteLength) {
-      const grown = Buffer.allocUnsafe(Math.max(batch.buffer.byteLength * 2, batch.size + entry.byteLength));
-      batch.buffer.copy(grown, 0, 0, batch.size);
-      batch.buffer = grown;
+    if (end < 0) {
+      if (batch.size + length > batch.buffer.byteLength) {
+        const grown = Buffer.allocUnsafe(Math.max(batch.buffer.byteLength * 2, batch.size + length));
+        batch.buffer.copy(grown, 0, 0, batch.size);
+        batch.buffer = grown;
+      }
+      batch.buffer.set(entry as Uint8Array, batch.size);
     }
-    batch.buffer.set(entry, batch.size);
-    batch.size += entry.byteLength;
+    batch.size += length;
     batch.count++;
     batch.callbacks.push(callback ?? noop);
-    this.#stats.pendingBytes += entry.byteLength;
+    this.#stats.pendingBytes += length;
     if (batch.count >= this.#batch.records || batch.size >= this.#batch.bytes) this.#seal(batch);
     return !this.full;
   }

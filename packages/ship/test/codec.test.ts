@@ -6,7 +6,9 @@ import { ForwardDecodeError } from '../src/errors.js';
 import { EventTime } from '../src/event-time.js';
 
 const eventTime = fc.record({ s: fc.integer({ min: 0, max: 0xffffffff }), n: fc.integer({ min: 0, max: 999_999_999 }) }).map(({ s, n }) => new EventTime(s, n));
-const record = fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.uint8Array().map((b) => b)));
+// @msgpack/msgpack refuses a `__proto__` key when decoding (prototype pollution guard).
+const key = fc.string().filter((k) => k !== '__proto__');
+const record = fc.dictionary(key, fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.uint8Array().map((b) => b)));
 
 /** Splits bytes at the given cut points. */
 function cut(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
@@ -119,5 +121,18 @@ describe('Forward codec', () => {
         expect(err).toBeInstanceOf(ForwardDecodeError);
       }
     }));
+  });
+});
+
+describe('writeStringEntry (the hot path)', () => {
+  it('writes the same bytes as the general encoder for string records, in both time modes', async () => {
+    const { writeStringEntry } = await import('../src/codec.js');
+    fc.assert(fc.property(eventTime, fc.dictionary(key, fc.oneof(fc.string(), fc.string({ minLength: 200, maxLength: 70_000 })), { maxKeys: 20 }), fc.constantFrom('event-time' as const, 'seconds' as const), (t, r, mode) => {
+      const target = Buffer.alloc(300_000);
+      const end = writeStringEntry(target, 3, t, r, mode);
+      expect([...target.subarray(3, end)]).toEqual([...encodeEntry(t, r, mode)]);
+      expect(writeStringEntry(Buffer.alloc(end - 4), 0, t, r, mode)).toBe(-1);
+    }), { numRuns: 60 });
+    expect(writeStringEntry(Buffer.alloc(100), 0, new EventTime(1, 1), { n: 1 }, 'event-time')).toBe(-2);
   });
 });
