@@ -1,4 +1,4 @@
-import { jsonStream as decodeJsonStream, type ProgressMessage } from '@dockyard/stream';
+import { jsonStream as decodeJsonStream, type JsonStreamOptions, type ProgressMessage } from '@dockyard/stream';
 import {
   AbortError,
   type HijackedConnection,
@@ -62,9 +62,31 @@ export function streamBytes(transport: Transport, op: OperationSource, options: 
   return new LazyStream((signal) => openBody(transport, op, options, signal), options);
 }
 
-/** JSON stream (events, stats): one decoded value per item. */
-export function streamJson<T>(transport: Transport, op: OperationSource, options: StreamOptions = {}): LazyStream<T> {
-  return new LazyStream(async (signal) => decodeJsonStream<T>(await openBody(transport, op, options, signal)), options);
+/** JSON stream (events, stats): one decoded value per item; `json` shapes the decoding (e.g. exact integers). */
+export function streamJson<T>(
+  transport: Transport,
+  op: OperationSource,
+  options: StreamOptions & { json?: JsonStreamOptions } = {},
+): LazyStream<T> {
+  return new LazyStream(async (signal) => decodeJsonStream<T>(await openBody(transport, op, options, signal), options.json), options);
+}
+
+/**
+ * A JSON stream opened now, for a caller that runs its own loop over successive connections
+ * (events with `reconnect`): resolves once the response head arrived (within `timeout`), with
+ * the head's headers and the decoded items; `signal` closes the socket.
+ */
+export async function openJsonStream<T>(
+  transport: Transport,
+  op: OperationSource,
+  options: StreamOptions & { json?: JsonStreamOptions },
+  signal: AbortSignal,
+): Promise<{ headers: TransportResponse['headers']; items: AsyncIterableIterator<T> }> {
+  let headers: TransportResponse['headers'] = {};
+  const body = await openBody(transport, op, options, signal, (res) => {
+    headers = res.headers;
+  });
+  return { headers, items: decodeJsonStream<T>(body, options.json) };
 }
 
 /** Progress stream (pull, push, build, load): in-band `errorDetail` throws; `done()` gives the result. */
@@ -91,11 +113,18 @@ export async function callHijack(transport: Transport, op: Operation, options: S
 }
 
 // The body of a streaming response, opened under a head-only deadline; `signal` is the stream's own.
-function openBody(transport: Transport, source: OperationSource, options: StreamOptions, signal: AbortSignal): Promise<AsyncIterable<Uint8Array>> {
+function openBody(
+  transport: Transport,
+  source: OperationSource,
+  options: StreamOptions,
+  signal: AbortSignal,
+  onHead?: (res: TransportResponse) => void,
+): Promise<AsyncIterable<Uint8Array>> {
   return withDeadlineSignal(transport, options, 'head', describe(source), signal, async (linked) => {
     const op = typeof source === 'function' ? await source(linked) : source;
     await gate(transport, op, linked);
     const res = await transport.request({ ...op, signal: linked, timeout: 0 });
+    onHead?.(res);
     return res.body;
   }, { keepLinked: true });
 }
