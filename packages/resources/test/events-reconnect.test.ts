@@ -180,7 +180,7 @@ describe('resumeEvents', () => {
     await expect(collect(resumeEvents(open, { retry: policy, retryFirst: false }, signal), 1)).rejects.toBeInstanceOf(ConnectionError);
     calls = 0;
     const items = await collect(resumeEvents(open, { retry: policy, retryFirst: true }, signal), 3);
-    expect(items.map((i) => i.kind)).toEqual(['failed', 'failed', 'event']);
+    expect(items.map((i) => i.kind)).toEqual(['failed', 'failed', 'connected']);
     expect(items.map((i) => (i.kind === 'failed' ? i.attempt : 0))).toEqual([1, 2, 0]);
   });
 
@@ -193,7 +193,7 @@ describe('resumeEvents', () => {
       return { items: (async function* () { yield ev(T1, 'create'); })() };
     };
     const items = await collect(resumeEvents(open, { retry: policy, retryFirst: false }, new AbortController().signal), 3);
-    expect(items.map((i) => i.kind)).toEqual(['failed', 'reconnected', 'event']);
+    expect(items.map((i) => i.kind)).toEqual(['connected', 'failed', 'reconnected']);
     expect(windows).toEqual([undefined, String(Date.parse('2026-12-01T23:45:31Z') / 1000)]);
   });
 

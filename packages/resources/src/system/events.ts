@@ -120,5 +120,5 @@ export function openEvents(transport: Transport, options: EventsOptions): OpenEv
 }
 
 async function* onlyEvents(items: ReturnType<typeof resumeEvents>): AsyncGenerator<DockerEvent | ReconnectedEvent> {
-  for await (const item of items) if (item.kind !== 'failed') yield item.event;
+  for await (const item of items) if (item.kind === 'event' || item.kind === 'reconnected') yield item.event;
 }

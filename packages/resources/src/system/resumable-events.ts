@@ -9,8 +9,9 @@ export type OpenEvents = (
   signal: AbortSignal,
 ) => Promise<{ date?: string; items: AsyncIterable<DockerEvent> }>;
 
-/** What the resume loop hands out: events, reconnection markers, and each failed attempt. */
+/** What the resume loop hands out: each connection made, events, reconnection markers, and each failed attempt. */
 export type ResumeItem =
+  | { kind: 'connected' }
   | { kind: 'event'; event: DockerEvent }
   | { kind: 'reconnected'; event: ReconnectedEvent }
   | { kind: 'failed'; error: DockerError; attempt: number; delay: number };
@@ -59,6 +60,7 @@ export async function* resumeEvents(open: OpenEvents, settings: ResumeSettings, 
       connected = true;
       failures = 0;
       lost = undefined;
+      yield { kind: 'connected' };
       for await (const event of items) {
         const key = eventKey(event);
         if (seen.has(key)) continue;
