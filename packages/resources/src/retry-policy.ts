@@ -7,7 +7,7 @@
 export interface RetryOptions {
   /** Milliseconds before the first attempt after a drop (default 100). */
   initialDelay?: number;
-  /** The longest wait between attempts, in milliseconds (default 5000). */
+  /** The longest wait between attempts, in milliseconds (default 2000: an engine back from a restart is noticed within about that). */
   maxDelay?: number;
   /** Growth per failed attempt (default 2). */
   factor?: number;
@@ -15,7 +15,7 @@ export interface RetryOptions {
   jitter?: number;
 }
 
-const DEFAULTS: Required<RetryOptions> = { initialDelay: 100, maxDelay: 5000, factor: 2, jitter: 0.2 };
+const DEFAULTS: Required<RetryOptions> = { initialDelay: 100, maxDelay: 2000, factor: 2, jitter: 0.2 };
 
 /** {@link RetryOptions} checked and completed with the defaults; throws `TypeError` for nonsense. */
 export function retryPolicy(options: RetryOptions = {}): Required<RetryOptions> {
