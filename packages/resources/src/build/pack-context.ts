@@ -2,7 +2,7 @@ import type { Dirent, Stats } from 'node:fs';
 import { constants } from 'node:fs';
 import { type FileHandle, lstat, open, readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { DockerError } from '@dockyard/transport';
+import { DockerError, linkAbort } from '@dockyard/transport';
 import tar from 'tar-stream';
 import { cleanPath } from './clean-path.js';
 import { DockerignoreMatcher, type ParentMatches, parseDockerignore } from './dockerignore.js';
@@ -59,8 +59,7 @@ export async function* packContext(dir: string, options: PackContextOptions = {}
     state.stopped = true;
     pack.destroy(new BuildContextError('Packing the build context was aborted.'));
   };
-  options.signal?.addEventListener('abort', stop, { once: true });
-  if (options.signal?.aborted) stop();
+  const unlink = linkAbort(options.signal, stop);
   void walk(state, '', undefined).then(
     async () => {
       if (added !== undefined && !state.stopped) {
@@ -74,7 +73,7 @@ export async function* packContext(dir: string, options: PackContextOptions = {}
   try {
     for await (const chunk of pack as AsyncIterable<Uint8Array>) yield chunk;
   } finally {
-    options.signal?.removeEventListener('abort', stop);
+    unlink();
     if (!state.stopped) {
       state.stopped = true;
       pack.destroy();
