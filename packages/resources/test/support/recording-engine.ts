@@ -79,6 +79,7 @@ export async function recordingEngine(options: { apiVersion?: string; docker?: O
     requests.push(recorded);
     return recorded;
   };
+  const hijacked = new Set<Duplex>();
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const parts: Buffer[] = [];
     req.on('data', (b: Buffer) => parts.push(b));
@@ -102,6 +103,9 @@ export async function recordingEngine(options: { apiVersion?: string; docker?: O
   // A hijack (attach, exec start): recorded like any request, answered `101 UPGRADED` with the
   // canned body as the raw output, then closed (as the engine closes when the output ends).
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // The client may close first (an abort): nothing to report.
+    socket.on('error', () => undefined);
+    hijacked.add(socket);
     const length = Number(req.headers['content-length'] ?? 0);
     const parts: Buffer[] = [head];
     let received = head.length;
@@ -111,6 +115,8 @@ export async function recordingEngine(options: { apiVersion?: string; docker?: O
       const canned = typeof answer === 'function' ? answer(recorded) : answer;
       const headers = { 'Content-Type': 'application/vnd.docker.raw-stream', Connection: 'Upgrade', Upgrade: 'tcp', ...canned.headers };
       socket.write(`HTTP/1.1 ${canned.status ?? 101} UPGRADED\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`);
+      // Stalled: upgraded, then silent (a process that writes nothing).
+      if (canned.stall) return;
       const payload = canned.body === undefined ? '' : typeof canned.body === 'string' || canned.body instanceof Uint8Array ? canned.body : JSON.stringify(canned.body);
       socket.end(payload);
     };
@@ -141,6 +147,7 @@ export async function recordingEngine(options: { apiVersion?: string; docker?: O
     async close() {
       await docker.close();
       server.closeAllConnections();
+      for (const socket of hijacked) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       rmSync(socketPath, { force: true });
     },
