@@ -43,6 +43,8 @@ export interface RecordingEngine {
   docker: Docker;
   /** Every request except pings, in order. */
   requests: RecordedRequest[];
+  /** The pings (`/_ping`, negotiation's and the caller's), in order. */
+  pings: Array<{ method: string; path: string }>;
   /** The last request (not a ping); throws when there was none. */
   last(): RecordedRequest;
   /** Sets the answer for the next requests (default: 200 with `{}`). */
@@ -54,6 +56,7 @@ export interface RecordingEngine {
 export async function recordingEngine(options: { apiVersion?: string; docker?: Omit<DockerOptions, 'host'> } = {}): Promise<RecordingEngine> {
   const socketPath = join(tmpdir(), `dockyard-rec-${process.pid}-${randomBytes(4).toString('hex')}.sock`);
   const requests: RecordedRequest[] = [];
+  const pings: Array<{ method: string; path: string }> = [];
   let answer: CannedResponse | ((req: RecordedRequest) => CannedResponse) = { body: {} };
   const record = (req: IncomingMessage, bodyBytes: Buffer): RecordedRequest => {
     const url = new URL(req.url ?? '/', 'http://engine');
@@ -84,7 +87,9 @@ export async function recordingEngine(options: { apiVersion?: string; docker?: O
     const parts: Buffer[] = [];
     req.on('data', (b: Buffer) => parts.push(b));
     req.on('end', () => {
-      if (new URL(req.url ?? '/', 'http://engine').pathname === '/_ping') {
+      const pathname = new URL(req.url ?? '/', 'http://engine').pathname;
+      if (pathname === '/_ping' || /^\/v[\d.]+\/_ping$/.test(pathname)) {
+        pings.push({ method: req.method ?? '', path: pathname });
         res.writeHead(200, { 'API-Version': options.apiVersion ?? '1.41', 'Content-Type': 'text/plain' });
         res.end(req.method === 'HEAD' ? undefined : 'OK');
         return;
@@ -136,6 +141,7 @@ export async function recordingEngine(options: { apiVersion?: string; docker?: O
   return {
     docker,
     requests,
+    pings,
     last() {
       const r = requests.at(-1);
       if (r === undefined) throw new Error('The recording engine received no request.');
