@@ -284,7 +284,7 @@ async function tarEntries(bytes: Buffer): Promise<Map<string, string>> {
   const done = new Promise<void>((resolve, reject) => {
     extract.on('entry', (header, stream, next) => {
       const parts: Buffer[] = [];
-      stream.on('data', (b: Buffer) => parts.push(b));
+      stream.on('data', (b: unknown) => parts.push(b as Buffer));
       stream.on('end', () => {
         entries.set(header.name, Buffer.concat(parts).toString('utf8'));
         next();
