@@ -6,7 +6,7 @@ import type { RegistryAuth } from '../auth/registry-auth.js';
 import { buildImage } from '../build/build.js';
 import type { BuildMessage, BuildOptions, BuildResult } from '../build/build-options.js';
 import type { CallOptions, StreamOptions } from '../call-options.js';
-import type { ImageListQuery, ImagePruneQuery, ImagePruneResponse, ImageSearchQuery, ImageSearchResponse, ImageSummary } from '../generated/engine-api.js';
+import type { ImageCreateQuery, ImageListQuery, ImagePruneQuery, ImagePruneResponse, ImageSearchQuery, ImageSearchResponse, ImageSummary } from '../generated/engine-api.js';
 import type { LazyStream } from '../lazy-stream.js';
 import { callJson, streamProgress } from '../operation/handlers.js';
 import type { QueryOptions } from '../operation/query-options.js';
@@ -27,12 +27,13 @@ import {
   saveImages,
 } from './transfer.js';
 
-/** `docker.images.pull(ref, options)`. */
-export interface PullOptions extends StreamOptions {
+/**
+ * `docker.images.pull(ref, options)`: `platform` (`os[/arch[/variant]]`); `fromImage` and
+ * `tag` come from the reference (the other `ImageCreateQuery` parameters are `import`'s).
+ */
+export interface PullOptions extends StreamOptions, Pick<QueryOptions<ImageCreateQuery>, 'platform'> {
   /** Registry credentials; omitted, they come from `$DOCKER_CONFIG/config.json` as the CLI finds them. */
   auth?: RegistryAuth;
-  /** `os[/arch[/variant]]`. */
-  platform?: string;
 }
 
 /** What `pull(…).done()` resolves with. */
