@@ -106,10 +106,46 @@ export function streamProgress<T extends ProgressMessage, R>(
 export async function callHijack(transport: Transport, op: Operation, options: StreamOptions = {}): Promise<HijackedConnection> {
   if (op.method !== 'POST' && op.method !== 'GET') throw new TypeError(`A hijack is a POST or GET, not ${op.method}.`);
   const { method } = op;
-  return withDeadlineSignal(transport, options, 'head', `${op.method} ${op.path}`, options.signal, async (signal) => {
-    await gate(transport, op, signal);
-    return transport.hijack({ method, path: op.path, query: op.query, body: op.body, headers: op.headers, signal, versioned: op.versioned });
-  }, { keepLinked: true });
+  let unlink: () => void = () => undefined;
+  const conn = await withDeadlineSignal(
+    transport,
+    options,
+    'head',
+    `${op.method} ${op.path}`,
+    options.signal,
+    async (signal) => {
+      await gate(transport, op, signal);
+      return transport.hijack({ method, path: op.path, query: op.query, body: op.body, headers: op.headers, signal, versioned: op.versioned });
+    },
+    { keepLinked: true, onLinked: (fn) => (unlink = fn) },
+  );
+  return unlinkingWhenDone(conn, unlink);
+}
+
+// The caller's signal stays linked while the connection lives, and no longer: a signal shared
+// by many execs over a long time must not collect one listener per finished exec.
+function unlinkingWhenDone(conn: HijackedConnection, unlink: () => void): HijackedConnection {
+  const output = conn.output;
+  return {
+    statusCode: conn.statusCode,
+    headers: conn.headers,
+    mediaType: conn.mediaType,
+    output: {
+      async *[Symbol.asyncIterator]() {
+        try {
+          yield* output;
+        } finally {
+          unlink();
+        }
+      },
+    },
+    write: (data) => conn.write(data),
+    end: () => conn.end(),
+    close: () => {
+      unlink();
+      conn.close();
+    },
+  };
 }
 
 // The body of a streaming response, opened under a head-only deadline; `signal` is the stream's own.
@@ -150,11 +186,12 @@ async function withDeadlineSignal<T>(
   request: string,
   signal: AbortSignal | undefined,
   run: (signal: AbortSignal) => Promise<T>,
-  { keepLinked = false } = {},
+  { keepLinked = false, onLinked }: { keepLinked?: boolean; onLinked?: (unlink: () => void) => void } = {},
 ): Promise<T> {
   const ms = options.timeout ?? transport.timeout;
   const controller = new AbortController();
   const unlink = linkAbort(signal, (reason) => controller.abort(reason));
+  onLinked?.(unlink);
   let expired: TimeoutError | undefined;
   const timer =
     ms > 0
