@@ -1,7 +1,8 @@
 import type { Transport } from '@dockyard/transport';
+import type { StreamOptions } from '../call-options.js';
 import type { Filters } from '../filters.js';
 import type { EventMessage } from '../generated/engine-api.js';
-import { LazyStream, type StreamOptions } from '../lazy-stream.js';
+import { LazyStream } from '../lazy-stream.js';
 import { type Operation, openJsonStream, streamJson } from '../operation/handlers.js';
 import { type RetryOptions, retryPolicy } from '../retry-policy.js';
 import { type TimeValue, encodeTime } from '../time-value.js';
