@@ -174,6 +174,42 @@ describe('Fleet across two engines, one of them restarted', () => {
     controller.abort();
     expect(r.items.filter((i) => text(i.value).includes('from-shared')), show(r.items)).toHaveLength(1);
   });
+
+  it('logs: after its engine restarts, a container is followed again from where it stopped, no line twice', async () => {
+    const value = uniqueName('flr');
+    const fleet = new Fleet({ shared, private: priv });
+    const c = await priv.containers.create({
+      Image: TEST_IMAGE,
+      Cmd: ['sh', '-c', `echo boot-$(cat /proc/sys/kernel/random/uuid); ${IDLE[2]}`],
+      Labels: { 'dy-fleet-logs': value },
+      HostConfig: { NetworkMode: 'none', RestartPolicy: { Name: 'always' } },
+    });
+    await c.start();
+    const controller = new AbortController();
+    const r = reader(fleet.logs({ filters: { label: [`dy-fleet-logs=${value}`] }, follow: true, signal: controller.signal }));
+    const text = (item: FleetLogItem) => (item.data === undefined ? '' : new TextDecoder().decode(item.data));
+    const first = await r.until((i) => text(i).startsWith('boot-'));
+    await engine.stop('SIGKILL');
+    await r.until((i) => i.engine === 'private' && i.error !== undefined, first.index);
+    await engine.start();
+    // The engine restarts the container (restart: always), which prints a new boot line.
+    const second = await r.until((i) => text(i).startsWith('boot-') && text(i) !== text(first.value), first.index);
+    expect(second.value.container?.id).toBe(c.id);
+    controller.abort();
+    const boots = r.items.map((i) => text(i.value)).filter((t) => t.startsWith('boot-'));
+    expect(boots, show(r.items)).toEqual([text(first.value), text(second.value)]);
+  });
+});
+
+describe('the engine event buffer', () => {
+  it('replays at most 256 events for a since far back (the 20.10 engine keeps 256, not 1000)', async () => {
+    for (let i = 0; i < 300; i += 30) {
+      await Promise.all(Array.from({ length: 30 }, (_, j) => priv.volumes.create({ Name: uniqueName(`buf${i + j}`) })));
+    }
+    let replayed = 0;
+    for await (const _ of priv.events({ since: 0, until: new Date(Date.now() + 1000) })) replayed += 1;
+    expect(replayed).toBe(256);
+  });
 });
 
 describe('Fleet.fromContexts', () => {
