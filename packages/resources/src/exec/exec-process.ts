@@ -1,7 +1,7 @@
 import { ConnectionError, type HijackedConnection, type Transport, enginePath, linkAbort } from '@dockyard/transport';
 import type { CallOptions, StreamOptions } from '../call-options.js';
 import type { TtySize } from '../containers/options.js';
-import { chunksOf } from '../framing.js';
+import { FramingRule, chunksOf } from '../framing.js';
 import type { ContainerExecBody, ExecInspectResponse, IDResponse } from '../generated/engine-api.js';
 import { callHijack, callJson, callUnit } from '../operation/handlers.js';
 import { needs } from '../operation/version-gate.js';
@@ -104,7 +104,9 @@ export class ExecProcess extends OutputReader {
         const { conn } = await this.#start();
         if (conn === undefined) return noChunks();
         linkAbort(signal, () => conn.close());
-        return chunksOf(conn.output, options.tty ? 'raw' : 'multiplexed');
+        // The exec's own Tty is the fallback: no lookup needed.
+        const framing = await new FramingRule(transport, async () => options.tty === true).ofHijack(conn.mediaType, signal);
+        return chunksOf(conn.output, framing);
       },
       options,
       (signal) => this.#exitAfterOutput(signal),
