@@ -3,7 +3,9 @@ import { DockerError } from '@dockyard/transport';
 import type { RegistryAuth } from './registry-auth.js';
 
 /** A credential helper (`docker-credential-<name>`) failed; the message never holds a secret. */
-export class CredentialHelperError extends DockerError {}
+export class CredentialHelperError extends DockerError {
+  static override readonly code: string = 'DOCKYARD_CREDENTIAL_HELPER';
+}
 
 const NOT_FOUND = /credentials not found/i;
 
