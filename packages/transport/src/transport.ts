@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { type Dispatcher, Pool } from 'undici';
 import { linkAbort } from './abort-link.js';
@@ -7,6 +8,7 @@ import { createConnector } from './connect/connector.js';
 import { openSocket } from './connect/open-socket.js';
 import type { Endpoint, EndpointOptions } from './endpoint.js';
 import { errorFromStatus, type FailedRequest, mapRequestError } from './error-mapping.js';
+import { dockerConfigDir } from './docker-config.js';
 import { AbortError, ConnectionError, TimeoutError } from './errors.js';
 import { hijackSocket } from './hijack/hijack.js';
 import type { HijackedConnection } from './hijack/hijacked-connection.js';
@@ -87,6 +89,12 @@ interface PingResult {
 export class Transport {
   /** Where this transport connects. */
   readonly endpoint: Endpoint;
+  /**
+   * The docker CLI's configuration directory, fixed at construction (the `configDir` option,
+   * else `$DOCKER_CONFIG` then, else `~/.docker`): registry credentials are read from here, so a
+   * client uses the environment it was made in, like its endpoint.
+   */
+  readonly configDir: string;
   readonly #pool: Pool;
   readonly #negotiator: ApiVersionNegotiator;
   readonly #userAgent: string;
@@ -102,8 +110,9 @@ export class Transport {
    * (or `DOCKER_API_VERSION`) that is not `major.minor`.
    */
   constructor(options: TransportOptions = {}) {
-    this.endpoint = resolveEndpoint(options);
     const env = options.env ?? process.env;
+    this.configDir = options.configDir ?? dockerConfigDir(env, options.homeDir ?? homedir());
+    this.endpoint = resolveEndpoint({ ...options, configDir: this.configDir });
     const pinned = options.apiVersion ?? (env.DOCKER_API_VERSION || undefined);
     this.#negotiator = new ApiVersionNegotiator(() => this.#ping(), pinned);
     // With TLS 1.3 a server that refuses the client certificate does so after the handshake:

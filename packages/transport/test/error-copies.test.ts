@@ -14,8 +14,10 @@ const streamSources = join(import.meta.dirname, '..', '..', 'stream', 'src');
 let dir: string;
 type Copy = typeof mine;
 let other: Copy;
-let otherStream: typeof import('../../stream/src/errors.js');
-let mineStream: typeof import('../../stream/src/errors.js');
+/** @dockyard/stream's errors module (this package cannot depend on it, so both copies are bundles). */
+type StreamCopy = { StreamError: (new (message: string) => Error & { code: string }) & { code: string } };
+let otherStream: StreamCopy;
+let mineStream: StreamCopy;
 
 async function bundle(contents: string, resolveDir: string, name: string): Promise<string> {
   const outfile = join(dir, name);
@@ -32,8 +34,8 @@ beforeAll(async () => {
     "export { UnsupportedApiVersionError } from './negotiate.ts';",
   ].join('\n');
   other = (await import(await bundle(errorsOnly, sources, 'transport-copy.mjs'))) as Copy;
-  otherStream = await import(await bundle("export * from './errors.ts';", streamSources, 'stream-copy.mjs'));
-  mineStream = await import('../../stream/src/errors.js');
+  otherStream = (await import(await bundle("export * from './errors.ts';", streamSources, 'stream-copy.mjs'))) as StreamCopy;
+  mineStream = (await import(await bundle("export * from './errors.ts';", streamSources, 'stream-mine.mjs'))) as StreamCopy;
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
