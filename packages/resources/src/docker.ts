@@ -42,8 +42,9 @@ export class Docker implements AsyncDisposable {
   constructor(options: DockerOptions = {}) {
     this.transport = new Transport(options);
     this.containers = new Containers(this.transport);
-    // Registry credentials come from the same environment the endpoint was found in.
-    this.images = new Images(this.transport, { env: options.env, homeDir: options.homeDir });
+    // Registry credentials come from the configuration directory the endpoint was found with,
+    // fixed at construction: a later change of DOCKER_CONFIG does not split the two.
+    this.images = new Images(this.transport, { configDir: this.transport.configDir });
     this.volumes = new Volumes(this.transport);
     this.networks = new Networks(this.transport);
   }
@@ -51,7 +52,9 @@ export class Docker implements AsyncDisposable {
   /**
    * A client configured from the environment, with the docker CLI's precedence: DOCKER_HOST
    * (with DOCKER_TLS_VERIFY, DOCKER_CERT_PATH), DOCKER_API_VERSION, DOCKER_CONTEXT, the
-   * current context of `$DOCKER_CONFIG/config.json`, then the default socket.
+   * current context of `$DOCKER_CONFIG/config.json`, then the default socket. The environment
+   * is read once, here: the endpoint, the API version and the configuration directory (registry
+   * credentials) do not follow later changes of `process.env`.
    */
   static fromEnv(options: Omit<DockerOptions, 'host'> = {}): Docker {
     return new Docker(options);

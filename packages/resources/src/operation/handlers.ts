@@ -150,12 +150,25 @@ function unlinkingWhenDone(conn: HijackedConnection, unlink: () => void): Hijack
     headers: conn.headers,
     mediaType: conn.mediaType,
     output: {
-      async *[Symbol.asyncIterator]() {
-        try {
-          yield* output;
-        } finally {
-          unlink();
-        }
+      [Symbol.asyncIterator]() {
+        const inner = output[Symbol.asyncIterator]();
+        return {
+          next: () =>
+            inner.next().then(
+              (step) => {
+                if (step.done) unlink();
+                return step;
+              },
+              (err: unknown) => {
+                unlink();
+                throw err;
+              },
+            ),
+          return: async (value?: unknown) => {
+            unlink();
+            return (await inner.return?.(value)) ?? { done: true, value: undefined };
+          },
+        };
       },
     },
     write: (data) => conn.write(data),
