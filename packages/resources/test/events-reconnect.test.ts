@@ -103,7 +103,9 @@ describe('events({ reconnect: true }) against a scripted engine', () => {
     expect(engine.sinces).toEqual([undefined, '1796163615.580003034', '1796163699.000000001']);
     const marker = got[3] as ReconnectedEvent;
     expect(marker.Actor.Attributes.since).toBe('1796163615.580003034');
-    expect(marker.Actor.Attributes.error).toMatch(/./);
+    // What ended the connection, and no failed attempt before the first one succeeded.
+    expect(marker.Actor.Attributes.error).toMatch(/connection to the engine broke/);
+    expect(marker.Actor.Attributes.attempts).toBe('0');
   });
 
   it('a connection the engine ends on its own is a drop, unless until was set: then it is the end', async () => {
@@ -195,6 +197,21 @@ describe('resumeEvents', () => {
     const items = await collect(resumeEvents(open, { retry: policy, retryFirst: false }, new AbortController().signal), 3);
     expect(items.map((i) => i.kind)).toEqual(['connected', 'failed', 'reconnected']);
     expect(windows).toEqual([undefined, String(Date.parse('2026-12-01T23:45:31Z') / 1000)]);
+  });
+
+  it('the marker names what ended the connection and counts the attempts that failed after it', async () => {
+    let calls = 0;
+    const dropped: AsyncIterable<DockerEvent> = { [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new ConnectionError('dropped mid-stream')) }) };
+    const open: OpenEvents = async () => {
+      calls += 1;
+      if (calls === 1) return { items: dropped };
+      if (calls <= 3) throw new ConnectionError('refused');
+      return { items: (async function* () { yield ev(T1, 'create'); })() };
+    };
+    const items = await collect(resumeEvents(open, { since: '1', retry: policy, retryFirst: false }, new AbortController().signal), 6);
+    expect(items.map((i) => i.kind)).toEqual(['connected', 'failed', 'failed', 'failed', 'reconnected', 'connected']);
+    const marker = items[4];
+    expect(marker?.kind === 'reconnected' && marker.event.Actor.Attributes).toEqual({ since: '1', attempts: '2', error: 'dropped mid-stream' });
   });
 
   it('sinceOf writes seconds.nanoseconds with the nanoseconds zero-padded', () => {
