@@ -16,11 +16,12 @@ if (mode === 'dockyard') {
   const shipper = ship({ source: docker, to, signal: abort.signal });
   await new Promise((resolve) => {
     const timer = setInterval(() => {
+      if (process.env.SHIP_BENCH_DEBUG) console.error(JSON.stringify({ ...to.stats, lastError: String(to.stats.lastError) }));
       if (to.stats.records >= total) {
         clearInterval(timer);
         resolve();
       }
-    }, 10);
+    }, process.env.SHIP_BENCH_DEBUG ? 1000 : 10);
   });
   abort.abort();
   await shipper.done();

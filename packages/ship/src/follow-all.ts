@@ -1,4 +1,5 @@
-import { type Docker, type EventMessage, NotFoundError, type StreamName, type TimeValue } from 'dockyard';
+import { type Docker, type DockerEvent, Fleet, NotFoundError, type ReconnectedEvent, type StreamName, type TimeValue } from 'dockyard';
+import { setMaxListeners } from 'node:events';
 import { Channel } from './channel.js';
 import { EventTime } from './event-time.js';
 import { LineMerger } from './line-merger.js';
@@ -43,7 +44,7 @@ export interface FollowAllOptions {
   include?: ContainerSelector;
   /** Never containers matching any of this. */
   exclude?: ContainerSelector;
-  /** Containers found at start: their lines from this time on (`'10m'`, a Date, Unix seconds); default only new lines... see below. */
+  /** Lines from this time on (`'10m'`, a Date, Unix seconds) for containers without a `resume` position; default each container's whole log. */
   since?: TimeValue;
   /**
    * Where each container was read up to (e.g. from a checkpoint): its log resumes after that
@@ -74,15 +75,19 @@ const FOLLOWED_EVENTS = ['start', 'restart', 'die', 'destroy'];
  * }
  * ```
  */
-export function followAll(source: Docker, options: FollowAllOptions = {}): AsyncIterableIterator<LogRecord> & AsyncDisposable {
+export function followAll(source: Docker | Fleet, options: FollowAllOptions = {}): AsyncIterableIterator<LogRecord> & AsyncDisposable {
   const abort = new AbortController();
+  // One listener per followed container's request: hundreds are expected, not a leak.
+  setMaxListeners(0, abort.signal);
   const onAbort = (): void => abort.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const channel = new Channel<LogRecord>(options.highWaterMark ?? 1024, () => abort.abort());
-  const follower = new Follower(source, options, channel, abort.signal);
+  // A fleet: one follower per engine into the same channel, each record naming its engine.
+  const engines: Array<[string | undefined, Docker]> = source instanceof Fleet ? [...source.engines] : [[undefined, source]];
+  const followers = engines.map(([name, docker]) => new Follower(docker, name, options, channel, abort.signal));
   abort.signal.addEventListener('abort', () => channel.end(), { once: true });
   if (options.signal?.aborted) abort.abort();
-  else follower.run().then(
+  else Promise.all(followers.map((f) => f.run())).then(
     () => channel.end(),
     (err: unknown) => channel.end(abort.signal.aborted ? undefined : err),
   ).finally(() => options.signal?.removeEventListener('abort', onAbort));
@@ -101,6 +106,7 @@ class Follower {
 
   constructor(
     readonly docker: Docker,
+    readonly engine: string | undefined,
     readonly options: FollowAllOptions,
     readonly channel: Channel<LogRecord>,
     readonly signal: AbortSignal,
@@ -113,13 +119,15 @@ class Follower {
       // Events from before the list, so nothing started in between is missed; duplicates are ignored.
       const subscribedAt = since ?? Math.floor(Date.now() / 1000) - 1;
       try {
-        const running = await this.docker.containers.list({ signal: this.signal });
-        for (const c of running) this.#start(c.Id as string);
-        const events = this.docker.events({ since: subscribedAt, filters: { type: ['container'], event: FOLLOWED_EVENTS }, signal: this.signal });
+        await this.#startRunning();
+        // The stream reconnects by itself; after each reconnection the containers are listed
+        // again, since events of the gap may be gone with a restarted engine.
+        const events = this.docker.events({ since: subscribedAt, filters: { type: ['container'], event: FOLLOWED_EVENTS }, signal: this.signal, reconnect: true });
         for await (const event of events) {
           failures = 0;
           since = event.time ?? since;
-          this.#onEvent(event);
+          if (isReconnected(event)) await this.#startRunning();
+          else this.#onEvent(event);
         }
         if (this.signal.aborted) return;
       } catch {
@@ -132,7 +140,12 @@ class Follower {
     }
   }
 
-  #onEvent(event: EventMessage): void {
+  async #startRunning(): Promise<void> {
+    const running = await this.docker.containers.list({ signal: this.signal });
+    for (const c of running) this.#start(c.Id as string);
+  }
+
+  #onEvent(event: DockerEvent): void {
     const id = event.Actor?.ID;
     if (!id) return;
     if (event.Action === 'start' || event.Action === 'restart') this.#start(id);
@@ -194,7 +207,7 @@ class Follower {
       skip = 0;
       last = last && last.time === at ? { time: at, count: last.count + 1 } : { time: at, count: 1 };
       this.#positions.set(container.id, last);
-      const pause = this.channel.push({ container, stream, time: at, log });
+      const pause = this.channel.push(this.engine === undefined ? { container, stream, time: at, log } : { container, stream, time: at, log, engine: this.engine });
       if (pause) await pause;
     };
     const logs = this.docker.containers.get(container.id).logs({ follow: true, timestamps: true, since, signal: this.signal });
@@ -206,6 +219,10 @@ class Follower {
     for (const line of merger.flush()) await emit(line.stream, line.time, line.log);
     return true;
   }
+}
+
+function isReconnected(event: DockerEvent | ReconnectedEvent): event is ReconnectedEvent {
+  return event.Type === 'dockyard' && event.Action === 'reconnected';
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

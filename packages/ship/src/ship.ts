@@ -1,4 +1,4 @@
-import { AbortError, type Docker, type TimeValue } from 'dockyard';
+import { AbortError, type Docker, type Fleet, type TimeValue } from 'dockyard';
 import { Checkpoint } from './checkpoint.js';
 import { DEFAULT_TAG, driverRecord, expandTag, extraAttributes } from './driver-record.js';
 import { EventTime } from './event-time.js';
@@ -8,8 +8,8 @@ import type { ContainerSelector } from './select.js';
 
 /** Options of {@link ship}. */
 export interface ShipOptions {
-  /** The engine whose containers are shipped. */
-  source: Docker;
+  /** The engine whose containers are shipped, or a `Fleet` of engines. */
+  source: Docker | Fleet;
   /** Only containers matching this (see `followAll`). */
   include?: ContainerSelector;
   /** Never containers matching any of this. */

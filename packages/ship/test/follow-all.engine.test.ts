@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { trackResources, uniqueName } from '@dockyard/testkit';
-import { Docker } from 'dockyard';
+import { Docker, Fleet } from 'dockyard';
 import { followAll, type LogRecord } from '../src/follow-all.js';
 import { cliLogs, createContainer, IDLE } from './support/engine.js';
 
@@ -76,5 +76,19 @@ describe('followAll against the engine', () => {
     const cli = await cliLogs(c.id, 'stdout');
     expect(records.map((r) => [r.time, r.log])).toEqual(cli.slice(0, 2));
     expect(new Set(records.map((r) => r.log)).size).toBe(2);
+  });
+
+  it('works on a Fleet: each record names its engine', async () => {
+    const group = uniqueName('group');
+    const c = await createContainer(docker, resources, { Cmd: ['sh', '-c', `echo fleet-line; ${IDLE}`], Labels: { 'ship.group': group } });
+    await c.start();
+    // Two names for the one test engine: the same container is seen through each.
+    const fleet = new Fleet({ east: new Docker(), west: new Docker() });
+    try {
+      const records = await collectUntil(followAll(fleet, { include: { label: [`ship.group=${group}`] } }), (rs) => rs.length >= 2);
+      expect(records.map((r) => [r.engine, r.container.id, r.log]).sort()).toEqual([['east', c.id, 'fleet-line'], ['west', c.id, 'fleet-line']]);
+    } finally {
+      await fleet.close();
+    }
   });
 });
