@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import { framedLog } from './recording.mjs';
 
 const [socketPath, containerCount, lineCount] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
-const ids = Array.from({ length: containerCount }, (_, i) => i.toString(16).padStart(64, 'c'));
+const ids = Array.from({ length: containerCount }, (_, i) => `b${i.toString(16).padStart(63, '0')}`);
 const logs = new Map();
 const logOf = (i) => {
   if (!logs.has(i)) logs.set(i, framedLog(i, lineCount));
