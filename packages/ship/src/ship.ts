@@ -105,8 +105,16 @@ class ShipRun {
     const checkpoint = await Checkpoint.load(options.checkpoint);
     const template = to.options.tag ?? DEFAULT_TAG;
     const extrasWanted = to.options.labels || to.options.labelsRegex || to.options.env || to.options.envRegex;
-    const timer = setInterval(() => void checkpoint.save().catch(() => {}), options.checkpointIntervalMs ?? 1000);
     let failure: unknown;
+    // A checkpoint that cannot be written stops the shipper: going on would ship unrecorded.
+    const timer = setInterval(
+      () =>
+        void checkpoint.save().catch((err: unknown) => {
+          failure ??= err;
+          this.#abort.abort();
+        }),
+      options.checkpointIntervalMs ?? 1000,
+    );
     const aborted = new Promise<void>((resolve) => this.#abort.signal.addEventListener('abort', () => resolve(), { once: true }));
     try {
       const records = followAll(options.source, {
@@ -156,7 +164,11 @@ class ShipRun {
       ]);
       if (!flushed) to.destroy();
       clearInterval(timer);
-      await checkpoint.save();
+      try {
+        await checkpoint.save();
+      } catch (err) {
+        failure ??= err;
+      }
       this.#ended = true;
     }
     if (failure !== undefined) throw failure;

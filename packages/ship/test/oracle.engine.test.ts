@@ -48,6 +48,11 @@ describe("ship() against Docker's own fluentd driver (the oracle)", () => {
     });
     const total = lines * 3 + 1;
     await Promise.all([viaDriver.waitFor(total), viaShip.waitFor(total)]);
+    for await (const status of shipper.status({ intervalMs: 10 })) {
+      expect(status.containers.map((s) => [s.id, s.name, s.read])).toEqual([[c.id, (await c.inspect()).Name?.slice(1), total]]);
+      expect(status.connected).toBe(true);
+      break;
+    }
     abort.abort();
     await shipper.done();
     expect(viaShip.entries).toHaveLength(total);
