@@ -1,7 +1,7 @@
 import { Transport, type TransportOptions } from '@dockyard/transport';
 import type { CallOptions } from './call-options.js';
 import { Containers } from './containers/containers.js';
-import type { EventMessage, SystemInfo, SystemVersion } from './generated/engine-api.js';
+import type { SystemInfo, SystemVersion } from './generated/engine-api.js';
 import { callJson, callUnit } from './operation/handlers.js';
 import { needs } from './operation/version-gate.js';
 import type { DiskUsage, DiskUsageOptions } from './system/disk-usage.js';
@@ -10,7 +10,7 @@ import { Networks } from './networks/networks.js';
 import { Volumes } from './volumes/volumes.js';
 import type { LazyStream } from './lazy-stream.js';
 import { type RunOptions, type RunResult, run } from './run.js';
-import { type EventsOptions, events } from './system/events.js';
+import { type DockerEvent, type EventsOptions, type ReconnectedEvent, type ReconnectingEventsOptions, events } from './system/events.js';
 
 /** Options of `new Docker(options)`: where the engine is and how to talk to it. */
 export type DockerOptions = TransportOptions;
@@ -102,15 +102,22 @@ export class Docker implements AsyncDisposable {
 
   /**
    * `GET /events`: a typed event stream; `break`, a `signal` or `await using` stops it.
+   * With `reconnect: true` it outlives dropped connections and engine restarts, yielding a
+   * {@link ReconnectedEvent} marker per reconnection (see there what to reconcile).
    *
    * @example
    * ```ts
    * for await (const ev of docker.events({ filters: { type: ['container'], event: ['die'] } })) {
    *   console.log(ev.Actor?.ID, ev.Action);
    * }
+   * for await (const ev of docker.events({ reconnect: true, signal })) {
+   *   if (ev.Type === 'dockyard' && ev.Action === 'reconnected') { } // the engine came back: reconcile
+   * }
    * ```
    */
-  events(options: EventsOptions = {}): LazyStream<EventMessage> {
+  events(options: ReconnectingEventsOptions): LazyStream<DockerEvent | ReconnectedEvent>;
+  events(options?: EventsOptions): LazyStream<DockerEvent>;
+  events(options: EventsOptions = {}): LazyStream<DockerEvent | ReconnectedEvent> {
     return events(this.transport, options);
   }
 
