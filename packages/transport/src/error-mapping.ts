@@ -68,7 +68,7 @@ export interface FailedRequest {
   request: string;
   /** The caller's signal: when it fired, any failure is reported as an {@link AbortError}. */
   signal?: AbortSignal | undefined;
-  /** The time-to-headers limit that was in force, in ms. */
+  /** The call's `timeout` that was in force, in ms. */
   timeout?: number | undefined;
   /** A sentence on what else a broken connection can mean for this endpoint (e.g. over TLS). */
   hint?: string | undefined;
