@@ -28,3 +28,16 @@ export function framingFromContentType(contentType: string | string[] | undefine
 export function chunksOf(bytes: AsyncIterable<Uint8Array>, framing: Framing): AsyncIterableIterator<Chunk> {
   return framing === 'multiplexed' ? demuxFrames(bytes) : rawChunks(bytes);
 }
+
+/**
+ * The framing of a swarm log (service or task): what the `Content-Type` says from API 1.42
+ * on; below, multiplexed unless the service's (or task's) `ContainerSpec.TTY` is set, which
+ * is how the engine itself decides.
+ */
+export async function swarmLogFraming(
+  contentType: string | string[] | undefined,
+  apiVersion: string | undefined,
+  tty: () => Promise<boolean>,
+): Promise<Framing> {
+  return framingFromContentType(contentType, apiVersion) ?? ((await tty()) ? 'raw' : 'multiplexed');
+}

@@ -29,6 +29,40 @@ export type { PushOptions, PushResult } from './images/push.js';
 export type { ImportOptions, ImportResult, LoadResult, TarSource } from './images/transfer.js';
 export { Volumes, Volume, type RemoveVolumeOptions, type UpdateVolumeOptions, type ListVolumesOptions, type PruneVolumesOptions } from './volumes/volumes.js';
 export { Networks, NetworkHandle, type ConnectOptions } from './networks/networks.js';
+export { Swarm, type LeaveSwarmOptions, type UpdateSwarmOptions } from './swarm/swarm.js';
+export { Nodes, Node, type ListNodesOptions, type RemoveNodeOptions, type UpdateNodeOptions } from './nodes/nodes.js';
+export {
+  Services,
+  Service,
+  type CreateServiceOptions,
+  type UpdateServiceOptions,
+  type RollbackServiceOptions,
+  type InspectServiceOptions,
+  type ListServicesOptions,
+} from './services/services.js';
+export type { ConvergeOptions, ConvergeReport } from './services/converge.js';
+export type { SwarmLogsOptions } from './logs/swarm-log.js';
+export { Tasks, Task, type ListTasksOptions } from './tasks/tasks.js';
+export { Secrets, Secret, type ListSecretsOptions, type UpdateSecretOptions } from './secrets/secrets.js';
+export { Configs, Config, type ListConfigsOptions, type UpdateConfigOptions } from './configs/configs.js';
+export {
+  Plugins,
+  Plugin,
+  type GrantPrivileges,
+  type InstallPluginOptions,
+  type UpgradePluginOptions,
+  type PushPluginOptions,
+  type PluginPushResult,
+  type EnablePluginOptions,
+  type DisablePluginOptions,
+  type RemovePluginOptions,
+  type ListPluginsOptions,
+  type PluginPrivilegesOptions,
+} from './plugins/plugins.js';
+export { PluginPrivilegesRefusedError } from './plugins/errors.js';
+export { BuildCache, type PruneBuildCacheOptions } from './system/build-cache.js';
+export type { CommitOptions } from './containers/commit.js';
+export type { DistributionOptions } from './images/distribution.js';
 export type { EventsOptions } from './system/events.js';
 export type { DiskUsage } from './system/disk-usage.js';
 export type { RunOptions, RunResult, LiveOutput } from './run.js';

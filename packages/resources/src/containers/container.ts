@@ -5,6 +5,8 @@ import { getArchive } from '../archive/get-archive.js';
 import { type PathStat, statPath } from '../archive/path-stat.js';
 import { type ArchiveSource, type PutArchiveOptions, putArchive } from '../archive/put-archive.js';
 import { AttachSession } from '../exec/attach-session.js';
+import { type CommitOptions, commitContainer } from './commit.js';
+import type { Image } from '../images/image.js';
 import { ExecProcess, type ExecOptions } from '../exec/exec-process.js';
 import { type Framing, apiAtLeast, chunksOf, framingFromContentType } from '../framing.js';
 import type {
@@ -280,6 +282,11 @@ export class Container {
   /** `HEAD /containers/{id}/archive?path=…`: a path's stat; `NotFoundError` when it (or the container) is missing. */
   async statPath(path: string, options: CallOptions = {}): Promise<PathStat> {
     return statPath(this.#transport, this.id, path, options);
+  }
+
+  /** `POST /commit?container=…`: an image of the container's filesystem and config; resolves with a handle on it. */
+  commit(options: CommitOptions = {}): Promise<Image> {
+    return commitContainer(this.#transport, this.id, options);
   }
 
   async #post(suffix: string, query: Record<string, string | number | boolean | undefined>, options: CallOptions): Promise<void> {

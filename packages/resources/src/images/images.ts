@@ -23,6 +23,8 @@ import {
 } from './transfer.js';
 import type { LazyStream } from '../lazy-stream.js';
 import { buildImage } from '../build/build.js';
+import { type DistributionOptions, distributionInspect } from './distribution.js';
+import type { DistributionInspectResponse } from '../generated/engine-api.js';
 import type { BuildMessage, BuildOptions, BuildResult } from '../build/build-options.js';
 
 /** `docker.images.pull(ref, options)`. */
@@ -118,6 +120,11 @@ export class Images {
    */
   build(options: BuildOptions): ProgressStream<BuildMessage, BuildResult> {
     return buildImage(this.#transport, options, this.#store);
+  }
+
+  /** `GET /distribution/{name}/json`: the manifest digest and platforms of `ref` in its registry, without pulling. */
+  distribution(ref: string, options: DistributionOptions = {}): Promise<DistributionInspectResponse> {
+    return distributionInspect(this.#transport, ref, options, this.#store);
   }
 
   /** `GET /images/get`: one or more images as a tar (tags included), for `load`. */

@@ -90,14 +90,22 @@ export async function callHijack(transport: Transport, op: Operation, options: S
   }, { keepLinked: true });
 }
 
-// The body of a streaming response, opened under a head-only deadline; `signal` is the stream's own.
-function openBody(transport: Transport, source: OperationSource, options: StreamOptions, signal: AbortSignal): Promise<AsyncIterable<Uint8Array>> {
+/**
+ * A streaming response, head and body, for a stream that reads its head (a log's
+ * `Content-Type`): opened under a head-only deadline; `signal` is the stream's own (from
+ * inside a `LazyStream`'s open).
+ */
+export function streamResponse(transport: Transport, source: OperationSource, options: StreamOptions, signal: AbortSignal): Promise<TransportResponse> {
   return withDeadlineSignal(transport, options, 'head', describe(source), signal, async (linked) => {
     const op = typeof source === 'function' ? await source(linked) : source;
     await gate(transport, op, linked);
-    const res = await transport.request({ ...op, signal: linked, timeout: 0 });
-    return res.body;
+    return transport.request({ ...op, signal: linked, timeout: 0 });
   }, { keepLinked: true });
+}
+
+// The body of a streaming response, opened under a head-only deadline; `signal` is the stream's own.
+async function openBody(transport: Transport, source: OperationSource, options: StreamOptions, signal: AbortSignal): Promise<AsyncIterable<Uint8Array>> {
+  return (await streamResponse(transport, source, options, signal)).body;
 }
 
 async function withinDeadline<T>(

@@ -1,0 +1,135 @@
+import { StreamError } from '@dockyard/stream';
+import type { Transport } from '@dockyard/transport';
+import type { StreamOptions } from '../call-options.js';
+import type { EventMessage, Service, Task } from '../generated/engine-api.js';
+import { LazyStream } from '../lazy-stream.js';
+import { callJson } from '../operation/handlers.js';
+import { events } from '../system/events.js';
+
+/** One report of {@link converge}: how far the service is from what its spec asks for. */
+export interface ConvergeReport {
+  /** Tasks the spec asks for (the engine's `ServiceStatus.DesiredTasks`, else `Replicas`). */
+  desired: number;
+  /** Current tasks (desired state `running`) whose state is `running`. */
+  running: number;
+  /** The service's current tasks (desired state `running`), as the engine lists them. */
+  tasks: Task[];
+}
+
+/** `service.converge(options)`. */
+export interface ConvergeOptions extends StreamOptions {
+  /**
+   * Milliseconds between safety re-checks when no event arrives (default 2000). Events only
+   * come from this engine's own containers: tasks on other nodes, and tasks that fail before
+   * they have a container (a missing image), are seen by these re-checks.
+   */
+  recheck?: number;
+}
+
+const FAILED = new Set(['failed', 'rejected']);
+const UPDATE_STUCK = new Set(['paused', 'rollback_paused']);
+const UPDATE_DONE = new Set(['completed', 'rollback_completed']);
+
+/** RFC 3339 with nanoseconds → milliseconds (Date.parse does not promise more than 3 digits). */
+function timeMs(value: string | undefined): number {
+  if (!value) return 0;
+  return Date.parse(value.replace(/(\.\d{3})\d+/, '$1'));
+}
+
+/**
+ * Watches a service until it has converged: reports `{ desired, running, tasks }` each time
+ * they change, ends once every desired task runs (and a rolling update, if any, completed),
+ * and throws {@link StreamError} naming the task when one of the current spec's tasks fails.
+ * It re-reads the service and its tasks on each engine event about them (`GET /events`,
+ * service and container events), with a slow safety re-check, not by busy polling.
+ */
+export function converge(transport: Transport, idOrName: string, options: ConvergeOptions = {}): LazyStream<ConvergeReport> {
+  const recheck = options.recheck ?? 2000;
+  if (!(recheck > 0)) throw new TypeError(`converge: recheck must be a positive number of milliseconds, not ${recheck}.`);
+  return new LazyStream<ConvergeReport>(async (signal) => watch(transport, idOrName, recheck, signal), options);
+}
+
+async function* watch(transport: Transport, idOrName: string, recheck: number, signal: AbortSignal): AsyncGenerator<ConvergeReport> {
+  const { ID: id } = await callJson<Service>(transport, { method: 'GET', path: `/services/${encodeURIComponent(idOrName)}` }, { signal });
+  if (!id) throw new StreamError(`The engine sent service ${idOrName} without an ID.`);
+  const wake = new Wakeup();
+  const feed = events(transport, { filters: { type: ['service', 'container'], service: [id] }, signal });
+  // Events are a hint to look again: should they end or fail, the re-checks still see everything.
+  void (async () => {
+    for await (const ev of feed) if (concerns(ev, id)) wake.notify();
+  })().catch(() => undefined);
+  let last = '';
+  try {
+    for (;;) {
+      const [service, tasks] = await Promise.all([
+        callJson<Service[]>(transport, { method: 'GET', path: '/services', query: { filters: { id: [id] }, status: true } }, { signal }).then(
+          (list) => list.find((s) => s.ID === id),
+        ),
+        callJson<Task[]>(transport, { method: 'GET', path: '/tasks', query: { filters: { service: [id] } } }, { signal }),
+      ]);
+      if (!service) throw new StreamError(`Service ${idOrName} was removed while converging.`);
+      const since = timeMs(service.UpdatedAt ?? service.CreatedAt);
+      const failed = tasks.find((t) => FAILED.has(t.Status?.State ?? '') && timeMs(t.CreatedAt) >= since);
+      if (failed) {
+        const name = `${service.Spec?.Name ?? id}.${failed.Slot ?? failed.NodeID ?? ''}`;
+        const why = failed.Status?.Err ?? failed.Status?.Message ?? failed.Status?.State;
+        throw new StreamError(`Task ${failed.ID} (${name}) of service ${service.Spec?.Name ?? id} failed: ${why}`, { code: failed.Status?.State });
+      }
+      const update = service.UpdateStatus?.State;
+      if (update !== undefined && UPDATE_STUCK.has(update)) {
+        throw new StreamError(`The update of service ${service.Spec?.Name ?? id} is ${update}: ${service.UpdateStatus?.Message ?? ''}`, { code: update });
+      }
+      const current = tasks.filter((t) => t.DesiredState === 'running');
+      const report: ConvergeReport = {
+        desired: service.ServiceStatus?.DesiredTasks ?? service.Spec?.Mode?.Replicated?.Replicas ?? current.length,
+        running: current.filter((t) => t.Status?.State === 'running').length,
+        tasks: current,
+      };
+      const key = JSON.stringify([report.desired, report.running, current.map((t) => [t.ID, t.Status?.State])]);
+      const done = report.running === report.desired && current.length === report.desired && (update === undefined || UPDATE_DONE.has(update));
+      if (key !== last || done) {
+        last = key;
+        yield report;
+      }
+      if (done) return;
+      await wake.next(recheck, signal);
+      signal.throwIfAborted();
+    }
+  } finally {
+    await feed.close();
+  }
+}
+
+/** A service event about this service, or an event of one of its containers. */
+function concerns(ev: EventMessage, id: string): boolean {
+  if (ev.Type === 'service') return ev.Actor?.ID === id;
+  return ev.Actor?.Attributes?.['com.docker.swarm.service.id'] === id;
+}
+
+/** Wakes the watcher on an event, or after `ms`, or when aborted; an event while it looked is kept. */
+class Wakeup {
+  #pending = false;
+  #resolve: (() => void) | undefined;
+
+  notify(): void {
+    this.#pending = true;
+    this.#resolve?.();
+  }
+
+  async next(ms: number, signal: AbortSignal): Promise<void> {
+    if (!this.#pending && !signal.aborted) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', done);
+          this.#resolve = undefined;
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal.addEventListener('abort', done, { once: true });
+        this.#resolve = done;
+      });
+    }
+    this.#pending = false;
+  }
+}
