@@ -82,7 +82,9 @@ export class Configs {
 
   /** `POST /configs/create`: resolves with a handle on the new config (by ID). */
   async create(spec: ConfigCreateBody, options: CallOptions = {}): Promise<Config> {
-    const { Id } = await callJson<IDResponse>(this.#transport, { method: 'POST', path: '/configs/create', body: spec }, options);
+    // The spec says `Id` (IDResponse); engines send `ID`.
+    const res = await callJson<IDResponse & { ID?: string }>(this.#transport, { method: 'POST', path: '/configs/create', body: spec }, options);
+    const Id = res.ID ?? res.Id;
     return new Config(this.#transport, Id);
   }
 

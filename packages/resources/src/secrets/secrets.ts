@@ -82,7 +82,9 @@ export class Secrets {
 
   /** `POST /secrets/create`: resolves with a handle on the new secret (by ID). */
   async create(spec: SecretCreateBody, options: CallOptions = {}): Promise<Secret> {
-    const { Id } = await callJson<IDResponse>(this.#transport, { method: 'POST', path: '/secrets/create', body: spec }, options);
+    // The spec says `Id` (IDResponse); engines send `ID`.
+    const res = await callJson<IDResponse & { ID?: string }>(this.#transport, { method: 'POST', path: '/secrets/create', body: spec }, options);
+    const Id = res.ID ?? res.Id;
     return new Secret(this.#transport, Id);
   }
 

@@ -85,8 +85,10 @@ async function* watch(transport: Transport, idOrName: string, recheck: number, s
         running: current.filter((t) => t.Status?.State === 'running').length,
         tasks: current,
       };
-      const key = JSON.stringify([report.desired, report.running, current.map((t) => [t.ID, t.Status?.State])]);
-      const done = report.running === report.desired && current.length === report.desired && (update === undefined || UPDATE_DONE.has(update));
+      const key = JSON.stringify([report.desired, report.running, tasks.map((t) => [t.ID, t.Status?.State])]);
+      // Tasks on their way out (scaled down, replaced) still count until they have stopped.
+      const leaving = tasks.filter((t) => t.DesiredState !== 'running' && t.Status?.State === 'running').length;
+      const done = report.running === report.desired && current.length === report.desired && leaving === 0 && (update === undefined || UPDATE_DONE.has(update));
       if (key !== last || done) {
         last = key;
         yield report;
