@@ -55,7 +55,8 @@ export interface PluginPushResult {
 export interface EnablePluginOptions extends CallOptions {
   /**
    * Seconds the engine waits for the plugin to start (the query's `timeout`, renamed: the
-   * SDK's `timeout` is the call's own deadline in milliseconds).
+   * SDK's `timeout` is the call's own deadline in milliseconds). Default 30, as the docker
+   * CLI sends it: engines refuse an enable without it.
    */
   startTimeout?: PluginEnableQuery['timeout'];
 }
@@ -123,7 +124,7 @@ export class Plugin {
 
   /** `POST /plugins/{name}/enable`: starts the plugin, which must then answer on its socket. */
   enable(options: EnablePluginOptions = {}): Promise<void> {
-    return callUnit(this.#transport, { method: 'POST', path: enginePath`/plugins/${this.name}/enable`, query: { timeout: options.startTimeout } }, options);
+    return callUnit(this.#transport, { method: 'POST', path: enginePath`/plugins/${this.name}/enable`, query: { timeout: options.startTimeout ?? 30 } }, options);
   }
 
   /** `POST /plugins/{name}/disable` (`force` even while in use). */

@@ -20,7 +20,7 @@ beforeEach(() => engine.respond(answer));
 describe('plugin requests', () => {
   requestRows(() => engine, [
     // op: PluginList
-    { name: 'list', call: (e) => e.docker.plugins.list({ filters: { capability: ['volumedriver'], enable: ['true'] } }), method: 'GET', path: '/plugins', query: { filters: ['{"capability":["volumedriver"],"enable":["true"]}'] } },
+    { name: 'list', call: (e) => e.docker.plugins.list({ filters: { capability: ['volumedriver'], enabled: ['true'] } }), method: 'GET', path: '/plugins', query: { filters: ['{"capability":["volumedriver"],"enabled":["true"]}'] } },
     // op: GetPluginPrivileges
     { name: 'privileges', call: (e) => e.docker.plugins.privileges(remote, { auth }), method: 'GET', path: '/plugins/privileges', query: { remote: [remote] }, headers: { 'x-registry-auth': header } },
     // op: PluginPull
@@ -39,6 +39,8 @@ describe('plugin requests', () => {
     { name: 'remove force', call: (e) => e.docker.plugins.get('vol').remove({ force: true }), method: 'DELETE', path: '/plugins/vol', query: { force: ['1'] } },
     // op: PluginEnable
     { name: 'enable with the engine timeout', call: (e) => e.docker.plugins.get('vol').enable({ startTimeout: 10 }), method: 'POST', path: '/plugins/vol/enable', query: { timeout: ['10'] } },
+    // op: PluginEnable
+    { name: 'enable sends the CLI default timeout (engines refuse an enable without one)', call: (e) => e.docker.plugins.get('vol').enable(), method: 'POST', path: '/plugins/vol/enable', query: { timeout: ['30'] } },
     // op: PluginDisable
     { name: 'disable force', call: (e) => e.docker.plugins.get('vol').disable({ force: true }), method: 'POST', path: '/plugins/vol/disable', query: { force: ['1'] } },
     // op: PluginUpgrade
