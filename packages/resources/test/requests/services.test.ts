@@ -155,7 +155,7 @@ describe('converge against canned task lists', () => {
   it('stops at once on abort while waiting for a change', async () => {
     engine.respond(answer([{ DesiredState: 'running', Status: { State: 'pending' }, CreatedAt: later }]));
     const controller = new AbortController();
-    const seen = [];
+    const seen: number[] = [];
     const err = await (async () => {
       for await (const r of engine.docker.services.get('web').converge({ signal: controller.signal, recheck: 60_000 })) {
         seen.push(r.running);
