@@ -26,6 +26,7 @@ export interface ConvergeOptions extends StreamOptions {
   recheck?: number;
 }
 
+const SETTLE_MS = 250;
 const FAILED = new Set(['failed', 'rejected']);
 const UPDATE_STUCK = new Set(['paused', 'rollback_paused']);
 const UPDATE_DONE = new Set(['completed', 'rollback_completed']);
@@ -53,12 +54,14 @@ async function* watch(transport: Transport, idOrName: string, recheck: number, s
   const { ID: id } = await callJson<Service>(transport, { method: 'GET', path: `/services/${encodeURIComponent(idOrName)}` }, { signal });
   if (!id) throw new StreamError(`The engine sent service ${idOrName} without an ID.`);
   const wake = new Wakeup();
-  const feed = events(transport, { filters: { type: ['service', 'container'], service: [id] }, signal });
+  // Not `service: [id]`: that filter drops container events too; `concerns` picks this service's.
+  const feed = events(transport, { filters: { type: ['service', 'container'] }, signal });
   // Events are a hint to look again: should they end or fail, the re-checks still see everything.
   void (async () => {
     for await (const ev of feed) if (concerns(ev, id)) wake.notify();
   })().catch(() => undefined);
   let last = '';
+  let afterEvent = false;
   try {
     for (;;) {
       const [service, tasks] = await Promise.all([
@@ -94,7 +97,10 @@ async function* watch(transport: Transport, idOrName: string, recheck: number, s
         yield report;
       }
       if (done) return;
-      await wake.next(recheck, signal);
+      // The manager records a task's new state a moment after its container's event: after
+      // an event, look once more soon, then fall back to the slow re-check.
+      const byEvent = await wake.next(afterEvent ? Math.min(SETTLE_MS, recheck) : recheck, signal);
+      afterEvent = byEvent;
       signal.throwIfAborted();
     }
   } finally {
@@ -118,7 +124,8 @@ class Wakeup {
     this.#resolve?.();
   }
 
-  async next(ms: number, signal: AbortSignal): Promise<void> {
+  /** Resolves true when an event woke it (or one came while the watcher looked), false on the timer or an abort. */
+  async next(ms: number, signal: AbortSignal): Promise<boolean> {
     if (!this.#pending && !signal.aborted) {
       await new Promise<void>((resolve) => {
         const done = (): void => {
@@ -132,6 +139,8 @@ class Wakeup {
         this.#resolve = done;
       });
     }
+    const woken = this.#pending;
     this.#pending = false;
+    return woken;
   }
 }
