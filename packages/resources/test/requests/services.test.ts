@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { StreamError, encodeRegistryAuth } from '../../src/index.js';
 import { type RecordedRequest, type RecordingEngine, recordingEngine } from '../support/recording-engine.js';
@@ -65,6 +68,21 @@ describe('service requests', () => {
     engine.respond({ body: { ID: 'abc', Warnings: ['no digest'] } });
     const svc = await engine.docker.services.create(spec, { auth });
     expect([svc.id, svc.warnings]).toEqual(['abc', ['no digest']]);
+  });
+
+  it('create without auth takes the credentials from config.json, as pull does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dockyard-svc-config-'));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ auths: { '127.0.0.1:5000': { auth: Buffer.from('cu:cp').toString('base64') } } }));
+    const other = await recordingEngine({ apiVersion: '1.41', docker: { env: { DOCKER_CONFIG: dir } } });
+    try {
+      other.respond({ body: { ID: 'abc' } });
+      await other.docker.services.create(spec);
+      const sent = JSON.parse(Buffer.from(String(other.last().headers['x-registry-auth']), 'base64url').toString('utf8'));
+      expect(sent).toMatchObject({ username: 'cu', password: 'cp', serveraddress: '127.0.0.1:5000' });
+    } finally {
+      await other.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a service without an image (a plugin service) is created without X-Registry-Auth', async () => {
