@@ -94,9 +94,9 @@ export class Docker implements AsyncDisposable {
     return this.transport.apiVersion;
   }
 
-  /** `GET /_ping`: resolves true, or throws `ConnectionError` saying what to check. */
-  async ping(options: CallOptions = {}): Promise<true> {
-    const res = await this.transport.request({ method: 'GET', path: '/_ping', versioned: false, signal: options.signal });
+  /** `GET /_ping` (or `HEAD /_ping`, no body): resolves true, or throws `ConnectionError` saying what to check. */
+  async ping(options: CallOptions & { method?: 'GET' | 'HEAD' } = {}): Promise<true> {
+    const res = await this.transport.request({ method: options.method ?? 'GET', path: '/_ping', versioned: false, signal: options.signal });
     await res.dump();
     return true;
   }

@@ -1,5 +1,5 @@
 import { StreamError } from '@dockyard/stream';
-import type { Transport } from '@dockyard/transport';
+import { type Transport, enginePath } from '@dockyard/transport';
 import type { StreamOptions } from '../call-options.js';
 import type { EventMessage, Service, Task } from '../generated/engine-api.js';
 import { LazyStream } from '../lazy-stream.js';
@@ -51,7 +51,7 @@ export function converge(transport: Transport, idOrName: string, options: Conver
 }
 
 async function* watch(transport: Transport, idOrName: string, recheck: number, signal: AbortSignal): AsyncGenerator<ConvergeReport> {
-  const { ID: id } = await callJson<Service>(transport, { method: 'GET', path: `/services/${encodeURIComponent(idOrName)}` }, { signal });
+  const { ID: id } = await callJson<Service>(transport, { method: 'GET', path: enginePath`/services/${idOrName}` }, { signal });
   if (!id) throw new StreamError(`The engine sent service ${idOrName} without an ID.`);
   const wake = new Wakeup();
   // Not `service: [id]`: that filter drops container events too; `concerns` picks this service's.

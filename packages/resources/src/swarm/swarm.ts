@@ -41,7 +41,10 @@ export class Swarm {
     this.#transport = transport;
   }
 
-  /** `POST /swarm/init`: makes this engine the first manager of a new swarm; resolves with its node ID. */
+  /**
+   * `POST /swarm/init`: makes this engine the first manager of a new swarm; resolves with its
+   * node ID. `ListenAddr` defaults to `0.0.0.0:2377`, as the docker CLI's `--listen-addr` does.
+   */
   init(body: SwarmInitBody = {}, options: CallOptions = {}): Promise<SwarmInitResponse> {
     return callJson(this.#transport, { method: 'POST', path: '/swarm/init', body: { ListenAddr: '0.0.0.0:2377', ...body } }, options);
   }

@@ -11,6 +11,12 @@ beforeAll(async () => {
 afterAll(() => engine.close());
 beforeEach(() => engine.respond({ body: { Id: 'sha256:abc', Status: 'Login Succeeded' } }));
 
+async function collect(bytes: AsyncIterable<Uint8Array>): Promise<number> {
+  let n = 0;
+  for await (const b of bytes) n += b.byteLength;
+  return n;
+}
+
 describe('more engine requests', () => {
   requestRows(() => engine, [
     // op: ImageCommit
@@ -38,6 +44,8 @@ describe('more engine requests', () => {
       path: '/distribution/127.0.0.1%3A5000%2Fapp%3A2/json',
       headers: { 'x-registry-auth': encodeRegistryAuth({ serveraddress: '127.0.0.1:5000', username: 'u', password: 'p' }) },
     },
+    // op: ImageGet
+    { name: 'save one image', call: (e) => collect(e.docker.images.get('127.0.0.1:5000/app:2').save()), method: 'GET', path: '/images/127.0.0.1%3A5000/app%3A2/get', query: {}, answer: { body: '' } },
     // op: BuildPrune
     {
       name: 'build cache prune (keepStorage is keep-storage below 1.48)',
@@ -47,6 +55,20 @@ describe('more engine requests', () => {
       query: { all: ['1'], filters: ['{"until":["24h"]}'], 'keep-storage': ['1000'] },
     },
   ]);
+
+  // op: SystemPingHead
+  it('ping with HEAD sends HEAD /_ping (unversioned)', async () => {
+    const before = engine.pings.length;
+    expect(await engine.docker.ping({ method: 'HEAD' })).toBe(true);
+    expect(engine.pings.slice(before)).toEqual(['HEAD']);
+  });
+
+  it('save with a platform (API 1.48) is refused on a 1.41 engine, before sending', async () => {
+    const before = engine.requests.length;
+    const save = engine.docker.images.get('app').save({ platform: [{ os: 'linux', architecture: 'arm64' }] });
+    await expect(collect(save)).rejects.toThrow(/`platform`.*1\.48/);
+    expect(engine.requests.length).toBe(before);
+  });
 
   it('commit resolves with a handle on the new image', async () => {
     const image = await engine.docker.containers.get('c1').commit();
@@ -81,6 +103,19 @@ describe('build cache prune on a 1.48 engine', () => {
       const req = newer.last();
       expect([req.path, req.version]).toEqual(['/build/prune', '1.48']);
       expect(req.query).toEqual({ 'reserved-space': ['5'], 'max-used-space': ['6'], 'min-free-space': ['7'] });
+    } finally {
+      await newer.close();
+    }
+  });
+});
+
+describe('image save on a 1.48 engine', () => {
+  it('sends each platform as JSON', async () => {
+    const newer = await recordingEngine({ apiVersion: '1.48' });
+    try {
+      newer.respond({ body: '' });
+      await collect(newer.docker.images.get('app').save({ platform: [{ os: 'linux', architecture: 'arm64' }, { os: 'linux', architecture: 'amd64' }] }));
+      expect(newer.last().query).toEqual({ platform: ['{"os":"linux","architecture":"arm64"}', '{"os":"linux","architecture":"amd64"}'] });
     } finally {
       await newer.close();
     }

@@ -40,6 +40,8 @@ export interface RecordingEngine {
   docker: Docker;
   /** Every request except pings, in order. */
   requests: RecordedRequest[];
+  /** The method of every `/_ping` it answered, in order (the client's own negotiation pings too). */
+  pings: string[];
   /** The last request (not a ping); throws when there was none. */
   last(): RecordedRequest;
   /** Sets the answer for the next requests (default: 200 with `{}`). */
@@ -51,6 +53,7 @@ export interface RecordingEngine {
 export async function recordingEngine(options: { apiVersion?: string; docker?: Omit<DockerOptions, 'host'> } = {}): Promise<RecordingEngine> {
   const socketPath = join(tmpdir(), `dockyard-rec-${process.pid}-${randomBytes(4).toString('hex')}.sock`);
   const requests: RecordedRequest[] = [];
+  const pings: string[] = [];
   let answer: CannedResponse | ((req: RecordedRequest) => CannedResponse) = { body: {} };
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const parts: Buffer[] = [];
@@ -59,6 +62,7 @@ export async function recordingEngine(options: { apiVersion?: string; docker?: O
       const url = new URL(req.url ?? '/', 'http://engine');
       const match = /^\/v(\d+\.\d+)(\/.*)$/.exec(url.pathname);
       if (url.pathname === '/_ping') {
+        pings.push(req.method ?? '');
         res.writeHead(200, { 'API-Version': options.apiVersion ?? '1.41', 'Content-Type': 'text/plain' });
         res.end(req.method === 'HEAD' ? undefined : 'OK');
         return;
@@ -99,6 +103,7 @@ export async function recordingEngine(options: { apiVersion?: string; docker?: O
   return {
     docker,
     requests,
+    pings,
     last() {
       const r = requests.at(-1);
       if (r === undefined) throw new Error('The recording engine received no request.');
