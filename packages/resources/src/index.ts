@@ -62,6 +62,7 @@ export {
 export { PluginPrivilegesRefusedError } from './plugins/errors.js';
 export { BuildCache, type PruneBuildCacheOptions } from './system/build-cache.js';
 export type { CommitOptions } from './containers/commit.js';
+export { AttachWebSocket, type AttachWebSocketOptions } from './containers/attach-websocket.js';
 export type { DistributionOptions } from './images/distribution.js';
 export type { EventsOptions } from './system/events.js';
 export type { DiskUsage } from './system/disk-usage.js';

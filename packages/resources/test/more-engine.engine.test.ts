@@ -67,6 +67,19 @@ describe('commit, login, distribution, build cache', () => {
     expect(await docker.ping({ method: 'HEAD' })).toBe(true);
   });
 
+  it('attachWebSocket: stdin in, output out, over a WebSocket; a missing container is the engine’s 404', async () => {
+    const c = await startContainer(docker, resources, { Cmd: ['sh', '-c', 'while read line; do echo "got $line"; echo "err $line" >&2; done'], OpenStdin: true });
+    await using ws = await c.attachWebSocket();
+    await ws.send('hello\n');
+    let out = '';
+    for await (const bytes of ws) {
+      out += Buffer.from(bytes).toString();
+      if (out.includes('got hello\n') && out.includes('err hello\n')) break;
+    }
+    expect(out).toContain('got hello\n');
+    await expect(docker.containers.get(uniqueName('none')).attachWebSocket()).rejects.toBeInstanceOf(NotFoundError);
+  });
+
   it('commit of a missing container is the engine’s 404', async () => {
     await expect(docker.containers.get(uniqueName('none')).commit()).rejects.toBeInstanceOf(NotFoundError);
   });

@@ -46,6 +46,16 @@ describe('more engine requests', () => {
     },
     // op: ImageGet
     { name: 'save one image', call: (e) => collect(e.docker.images.get('127.0.0.1:5000/app:2').save()), method: 'GET', path: '/images/127.0.0.1%3A5000/app%3A2/get', query: {}, answer: { body: '' } },
+    // op: ContainerAttachWebsocket
+    {
+      name: 'attach over a WebSocket (the recording engine refuses the upgrade)',
+      call: (e) => e.docker.containers.get('c1').attachWebSocket({ logs: true, detachKeys: 'ctrl-x' }).catch(() => undefined),
+      method: 'GET',
+      path: '/containers/c1/attach/ws',
+      query: { logs: ['1'], stream: ['1'], detachKeys: ['ctrl-x'] },
+      headers: { upgrade: 'websocket' },
+      pick: (sent) => sent.find((r) => r.path.endsWith('/attach/ws')),
+    },
     // op: BuildPrune
     {
       name: 'build cache prune (keepStorage is keep-storage below 1.48)',
@@ -61,6 +71,12 @@ describe('more engine requests', () => {
     const before = engine.pings.length;
     expect(await engine.docker.ping({ method: 'HEAD' })).toBe(true);
     expect(engine.pings.slice(before)).toEqual(['HEAD']);
+  });
+
+  it('attachWebSocket: stdin/stdout/stderr (API 1.42) are refused on a 1.41 engine, before connecting', async () => {
+    const before = engine.requests.length;
+    await expect(engine.docker.containers.get('c1').attachWebSocket({ stdout: true })).rejects.toThrow(/`stdout`.*1\.42/);
+    expect(engine.requests.length).toBe(before);
   });
 
   it('save with a platform (API 1.48) is refused on a 1.41 engine, before sending', async () => {

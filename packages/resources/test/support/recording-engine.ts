@@ -95,6 +95,16 @@ export async function recordingEngine(options: { apiVersion?: string; docker?: O
       res.end(payload);
     });
   });
+  // Upgrade requests (a WebSocket attach) are recorded and refused: nothing here speaks them.
+  server.on('upgrade', (req: IncomingMessage, socket: import('node:stream').Duplex) => {
+    const url = new URL(req.url ?? '/', 'http://engine');
+    const match = /^\/v(\d+\.\d+)(\/.*)$/.exec(url.pathname);
+    const query: Record<string, string[]> = {};
+    for (const [k, v] of url.searchParams) (query[k] ??= []).push(v);
+    requests.push({ method: req.method ?? '', path: match ? (match[2] as string) : url.pathname, version: match?.[1], query, headers: req.headers, body: '', json: undefined });
+    const body = '{"message":"the recording engine does not upgrade connections"}';
+    socket.end(`HTTP/1.1 501 Not Implemented\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(socketPath, () => resolve());
