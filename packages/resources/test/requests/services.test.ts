@@ -170,6 +170,21 @@ describe('converge against canned task lists', () => {
     expect(reports).toEqual([2]);
   });
 
+  it('waits while a task on its way out (scaled down) still runs', async () => {
+    const running = { DesiredState: 'running', Status: { State: 'running' }, CreatedAt: later };
+    const leaving = { ID: 'old', DesiredState: 'shutdown', Status: { State: 'running' }, CreatedAt: later };
+    let refreshes = 0;
+    const lists = answer([running, running, leaving]);
+    engine.respond((req) => {
+      if (req.path === '/tasks' && ++refreshes > 1) return { body: [running, running, { ...leaving, Status: { State: 'shutdown' } }] };
+      return lists(req);
+    });
+    const reports = [];
+    for await (const r of engine.docker.services.get('web').converge({ recheck: 1 })) reports.push(r.running);
+    expect(refreshes).toBe(2);
+    expect(reports).toEqual([2, 2]);
+  });
+
   it('stops at once on abort while waiting for a change', async () => {
     engine.respond(answer([{ DesiredState: 'running', Status: { State: 'pending' }, CreatedAt: later }]));
     const controller = new AbortController();
