@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // How much of the Engine API dockyard covers, measured from the repo itself: every operation
 // of the specs (v1.41, the test engine; v1.55, the newest) against the request table tests,
-// where each row names the operation it sends with a `// op: <OperationId>` comment
-// (CONTRIBUTING.md). Prints covered/total per tag for both versions; exits 1 when an
+// where each row names the operation it sends (`op: '<OperationId>'`, a row's field, or a
+// `// op: '<OperationId>'` comment on a test that is no row; CONTRIBUTING.md). Prints covered/total per tag for both versions; exits 1 when an
 // operation of 1.41 has no row (except those in LEFT below), or when a comment names an
 // operation neither spec has.
 //
@@ -42,7 +42,7 @@ function operations(version) {
   return out;
 }
 
-/** `// op: Id` comments in every packages/<pkg>/test/requests/*.test.ts: id → files. */
+/** `op: 'Id'` fields and `// op: 'Id'` comments in every packages/<pkg>/test/requests/*.test.ts: id → files. */
 function coveredOperations() {
   const covered = new Map();
   const packages = join(REPO, 'packages');
@@ -56,7 +56,7 @@ function coveredOperations() {
     }
     for (const f of files) {
       const text = readFileSync(join(dir, f), 'utf8');
-      for (const m of text.matchAll(/\/\/\s*op:\s*([A-Za-z0-9_]+)/g)) {
+      for (const m of text.matchAll(/\bop:\s*['"]?([A-Za-z0-9_]+)/g)) {
         const id = m[1];
         if (!covered.has(id)) covered.set(id, new Set());
         covered.get(id).add(relative(REPO, join(dir, f)));
@@ -72,7 +72,7 @@ const known = new Set(VERSIONS.flatMap((v) => byVersion[v].map((o) => o.id)));
 const tags = [...new Set(VERSIONS.flatMap((v) => byVersion[v].map((o) => o.tag)))].sort();
 
 const pad = (s, n) => String(s).padEnd(n);
-console.log('Engine API operations with a request table row (`// op: <OperationId>` in packages/*/test/requests/*.test.ts)\n');
+console.log("Engine API operations with a request table row (op: '<OperationId>' in packages/*/test/requests/*.test.ts)\n");
 console.log(`${pad('tag', 14)}${VERSIONS.map((v) => pad(v, 10)).join('')}`);
 for (const tag of tags) {
   const cells = VERSIONS.map((v) => {
@@ -110,7 +110,7 @@ for (const o of byVersion[VERSIONS[0]].filter((o) => LEFT[o.id] && !covered.has(
 }
 const unknown = [...covered.keys()].filter((id) => !known.has(id));
 if (unknown.length) {
-  console.log(`\n\`// op:\` comments naming no operation of either spec: ${unknown.map((id) => `${id} (${[...covered.get(id)].join(', ')})`).join('; ')}`);
+  console.log(`\n\`op:\` names of no operation of either spec: ${unknown.map((id) => `${id} (${[...covered.get(id)].join(', ')})`).join('; ')}`);
   failed = true;
 }
 if (failed) {

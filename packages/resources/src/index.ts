@@ -19,7 +19,7 @@ export type { BuildOptions, BuildMessage, BuildResult, BuildContext } from './bu
 export { packContext, BuildContextError, type PackContextOptions } from './build/pack-context.js';
 export { DockerignoreMatcher, parseDockerignore, type MatchResult, type ParentMatches } from './build/dockerignore.js';
 export { DockerignoreSyntaxError, type IgnorePattern } from './build/ignore-pattern.js';
-export { Image, type TagImageOptions, type RemoveImageOptions, type SaveImageOptions } from './images/image.js';
+export { Image, type TagImageOptions, type RemoveImageOptions } from './images/image.js';
 export { parseReference, formatReference, type ParsedReference } from './images/reference.js';
 export { encodeRegistryAuth, encodeRegistryConfig, type RegistryAuth } from './auth/registry-auth.js';
 export { credentialsFor, allCredentials, type CredentialStoreOptions } from './auth/docker-config-credentials.js';

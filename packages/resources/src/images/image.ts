@@ -5,11 +5,6 @@ import type { ProgressMessage } from '@dockyard/stream';
 import type { ProgressStream } from '../progress-stream.js';
 import { type PushOptions, type PushResult, pushImage } from './push.js';
 import type { CredentialStoreOptions } from '../auth/docker-config-credentials.js';
-import type { StreamOptions } from '../call-options.js';
-import type { OCIPlatform } from '../generated/engine-api.js';
-import type { LazyStream } from '../lazy-stream.js';
-import { streamBytes } from '../operation/handlers.js';
-import { needs } from '../operation/version-gate.js';
 
 /** `image.tag(options)`. */
 export interface TagImageOptions extends CallOptions {
@@ -23,12 +18,6 @@ export interface RemoveImageOptions extends CallOptions {
   force?: boolean;
   /** Keep untagged parents. */
   noprune?: boolean;
-}
-
-/** `image.save(options)`. */
-export interface SaveImageOptions extends StreamOptions {
-  /** Save only these platforms of a multi-platform image (API 1.48+). */
-  platform?: OCIPlatform[];
 }
 
 /**
@@ -63,12 +52,6 @@ export class Image {
   async inspect(options: CallOptions = {}): Promise<ImageInspect> {
     const res = await this.#transport.request({ method: 'GET', path: this.#path('/json'), signal: options.signal });
     return res.json<ImageInspect>();
-  }
-
-  /** `GET /images/{name}/get`: this one image as a tar (with its tags), for `docker.images.load`. */
-  save(options: SaveImageOptions = {}): LazyStream<Uint8Array> {
-    const platform = options.platform?.map((p) => JSON.stringify(p));
-    return streamBytes(this.#transport, { method: 'GET', path: this.#path('/get'), query: { platform }, needs: needs(options, { platform: '1.48' }) }, options);
   }
 
   /** `GET /images/{name}/history`: the layers, newest first. */

@@ -2,7 +2,7 @@ import type { Transport } from '@dockyard/transport';
 import type { StreamOptions } from '../call-options.js';
 import { chunksOf, swarmLogFraming } from '../framing.js';
 import type { ServiceLogsQuery } from '../generated/engine-api.js';
-import { streamResponse } from '../operation/handlers.js';
+import { openStream } from '../operation/handlers.js';
 import type { QueryOptions } from '../operation/query-options.js';
 import { type TimeValue, encodeTime } from '../time-value.js';
 import { type LogSides, LogStream } from './log-stream.js';
@@ -23,7 +23,7 @@ export interface SwarmLogsOptions extends StreamOptions, Omit<QueryOptions<Servi
 export function swarmLog(transport: Transport, path: string, tty: (signal: AbortSignal) => Promise<boolean>, options: SwarmLogsOptions): LogStream {
   const { follow, since, timestamps, tail, details } = options;
   return new LogStream(async (signal, sides: LogSides) => {
-    const res = await streamResponse(
+    const res = await openStream(
       transport,
       {
         method: 'GET',

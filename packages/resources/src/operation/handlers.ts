@@ -95,7 +95,7 @@ export async function callHijack(transport: Transport, op: Operation, options: S
  * `Content-Type`): opened under a head-only deadline; `signal` is the stream's own (from
  * inside a `LazyStream`'s open).
  */
-export function streamResponse(transport: Transport, source: OperationSource, options: StreamOptions, signal: AbortSignal): Promise<TransportResponse> {
+export function openStream(transport: Transport, source: OperationSource, options: StreamOptions, signal: AbortSignal): Promise<TransportResponse> {
   return withDeadlineSignal(transport, options, 'head', describe(source), signal, async (linked) => {
     const op = typeof source === 'function' ? await source(linked) : source;
     await gate(transport, op, linked);
@@ -105,7 +105,7 @@ export function streamResponse(transport: Transport, source: OperationSource, op
 
 // The body of a streaming response, opened under a head-only deadline; `signal` is the stream's own.
 async function openBody(transport: Transport, source: OperationSource, options: StreamOptions, signal: AbortSignal): Promise<AsyncIterable<Uint8Array>> {
-  return (await streamResponse(transport, source, options, signal)).body;
+  return (await openStream(transport, source, options, signal)).body;
 }
 
 async function withinDeadline<T>(

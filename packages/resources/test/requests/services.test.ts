@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { StreamError, encodeRegistryAuth } from '../../src/index.js';
 import { type RecordedRequest, type RecordingEngine, recordingEngine } from '../support/recording-engine.js';
-import { requestRows } from '../support/request-rows.js';
+import { requestTable } from '../support/request-table.js';
 
 let engine: RecordingEngine;
 beforeAll(async () => {
@@ -17,22 +17,21 @@ const spec = { Name: 'web', TaskTemplate: { ContainerSpec: { Image: '127.0.0.1:5
 const auth = { username: 'u', password: 'p' };
 
 describe('service requests', () => {
-  requestRows(() => engine, [
-    // op: ServiceList
-    { name: 'list with status', call: (e) => e.docker.services.list({ filters: { name: ['web'] }, status: true }), method: 'GET', path: '/services', query: { filters: ['{"name":["web"]}'], status: ['1'] } },
-    // op: ServiceCreate
+  requestTable(() => engine, [
+    { op: 'ServiceList', name: 'list with status', call: (e) => e.docker.services.list({ filters: { name: ['web'] }, status: true }), method: 'GET', path: '/services', query: { filters: ['{"name":["web"]}'], status: ['1'] } },
     {
+      op: 'ServiceCreate',
       name: 'create with registry auth',
       call: (e) => e.docker.services.create(spec, { auth }),
+      respond: { body: { ID: 'svc-id' } },
       method: 'POST',
       path: '/services/create',
       json: spec,
       headers: { 'x-registry-auth': encodeRegistryAuth({ serveraddress: '127.0.0.1:5000', ...auth }) },
     },
-    // op: ServiceInspect
-    { name: 'inspect with defaults', call: (e) => e.docker.services.get('web').inspect({ insertDefaults: true }), method: 'GET', path: '/services/web', query: { insertDefaults: ['1'] } },
-    // op: ServiceUpdate
+    { op: 'ServiceInspect', name: 'inspect with defaults', call: (e) => e.docker.services.get('web').inspect({ insertDefaults: true }), method: 'GET', path: '/services/web', query: { insertDefaults: ['1'] } },
     {
+      op: 'ServiceUpdate',
       name: 'update with version, registryAuthFrom and auth',
       call: (e) => e.docker.services.get('web').update(spec, { version: 9, registryAuthFrom: 'previous-spec', auth }),
       method: 'POST',
@@ -41,26 +40,25 @@ describe('service requests', () => {
       json: spec,
       headers: { 'x-registry-auth': encodeRegistryAuth(auth) },
     },
-    // op: ServiceUpdate
     {
+      op: 'ServiceUpdate',
       name: 'rollback reads the version and spec, then updates with rollback=previous',
       call: (e) => e.docker.services.get('web').rollback(),
+      respond: { body: { ID: 'svc-id', Version: { Index: 9 }, Spec: { Name: 'web' } } },
       method: 'POST',
       path: '/services/web/update',
       query: { version: ['9'], rollback: ['previous'] },
       json: { Name: 'web' },
     },
-    // op: ServiceDelete
-    { name: 'remove', call: (e) => e.docker.services.get('web').remove(), method: 'DELETE', path: '/services/web' },
-    // op: ServiceLogs
+    { op: 'ServiceDelete', name: 'remove', call: (e) => e.docker.services.get('web').remove(), method: 'DELETE', path: '/services/web' },
     {
+      op: 'ServiceLogs',
       name: 'logs with every option',
       call: (e) => e.docker.services.get('web').logs({ details: true, follow: false, since: new Date(1_700_000_000_500), timestamps: false, tail: 'all' }).text(),
       method: 'GET',
       path: '/services/web/logs',
       query: { details: ['1'], follow: ['0'], stdout: ['1'], stderr: ['1'], since: ['1700000000.500'], timestamps: ['0'], tail: ['all'] },
-      answer: (req) => (req.path.endsWith('/logs') ? { body: '' } : { body: { Spec: {} } }),
-      pick: (sent) => sent.find((r) => r.path.endsWith('/logs')),
+      respond: (req) => (req.path.endsWith('/logs') ? { body: '' } : { body: { Spec: {} } }),
     },
   ]);
 

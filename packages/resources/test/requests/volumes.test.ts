@@ -11,17 +11,11 @@ afterAll(() => engine.close());
 
 describe('volume requests', () => {
   const rows: Array<{ name: string; call: (e: RecordingEngine) => Promise<unknown>; method: string; path: string; query?: Record<string, string[]>; json?: unknown }> = [
-    // op: VolumeInspect
     { name: 'inspect', call: (e) => e.docker.volumes.get('a/b').inspect(), method: 'GET', path: '/volumes/a%2Fb' },
-    // op: VolumeDelete
     { name: 'remove', call: (e) => e.docker.volumes.get('v').remove(), method: 'DELETE', path: '/volumes/v', query: {} },
-    // op: VolumeDelete
     { name: 'remove force', call: (e) => e.docker.volumes.get('v').remove({ force: true }), method: 'DELETE', path: '/volumes/v', query: { force: ['1'] } },
-    // op: VolumeCreate
     { name: 'create', call: (e) => e.docker.volumes.create({ Name: 'v', Labels: { a: '1' } }), method: 'POST', path: '/volumes/create', json: { Name: 'v', Labels: { a: '1' } } },
-    // op: VolumeList
     { name: 'list', call: (e) => e.docker.volumes.list({ filters: { label: ['a=1'] } }), method: 'GET', path: '/volumes', query: { filters: ['{"label":["a=1"]}'] } },
-    // op: VolumePrune
     { name: 'prune', call: (e) => e.docker.volumes.prune({ filters: { all: ['true'] } }), method: 'POST', path: '/volumes/prune', query: { filters: ['{"all":["true"]}'] } },
   ];
   for (const row of rows) {
@@ -57,7 +51,6 @@ describe('volume requests', () => {
 });
 
 describe('volume update on a 1.43 engine', () => {
-  // op: VolumeUpdate
   it('sends PUT with the version and the spec', async () => {
     const newer = await recordingEngine({ apiVersion: '1.43' });
     try {
