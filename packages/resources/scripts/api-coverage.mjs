@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // How much of the Engine API dockyard covers, measured from the repo itself: every operation
 // of the specs (v1.41, the test engine; v1.55, the newest) against the request table tests,
-// where each row names the operation it sends (`op: '<OperationId>'`, a row's field, or a
-// `// op: '<OperationId>'` comment on a test that is no row; CONTRIBUTING.md). Prints covered/total per tag for both versions; exits 1 when an
+// where each row names the operation it sends, quoted: a row's `op: 'ContainerList'`, or a
+// `// 'SystemPing'` comment on a test that is no row (CONTRIBUTING.md). Prints covered/total per tag for both versions; exits 1 when an
 // operation of 1.41 has no row (except those in LEFT below), or when a comment names an
 // operation neither spec has.
 //
@@ -42,9 +42,14 @@ function operations(version) {
   return out;
 }
 
-/** `op: 'Id'` fields and `// op: 'Id'` comments in every packages/<pkg>/test/requests/*.test.ts: id → files. */
-function coveredOperations() {
+/**
+ * The operationIds the request tests name, quoted (`'ContainerList'`: a row's `op` field, or a
+ * `// 'SystemPing'` comment on a test that is no row), in every packages/<pkg>/test/requests/*.test.ts:
+ * id → files. Only names of `known` operations count; `op:` fields naming none are returned apart.
+ */
+function coveredOperations(known) {
   const covered = new Map();
+  const unknown = new Map();
   const packages = join(REPO, 'packages');
   for (const pkg of readdirSync(packages)) {
     const dir = join(packages, pkg, 'test', 'requests');
@@ -55,24 +60,26 @@ function coveredOperations() {
       continue;
     }
     for (const f of files) {
+      const file = relative(REPO, join(dir, f));
       const text = readFileSync(join(dir, f), 'utf8');
-      for (const m of text.matchAll(/\bop:\s*['"]?([A-Za-z0-9_]+)/g)) {
-        const id = m[1];
-        if (!covered.has(id)) covered.set(id, new Set());
-        covered.get(id).add(relative(REPO, join(dir, f)));
-      }
+      const add = (map, id) => {
+        if (!map.has(id)) map.set(id, new Set());
+        map.get(id).add(file);
+      };
+      for (const m of text.matchAll(/['"]([A-Z][A-Za-z0-9_]+)['"]/g)) if (known.has(m[1])) add(covered, m[1]);
+      for (const m of text.matchAll(/\bop:\s*['"]([A-Za-z0-9_]+)['"]/g)) if (!known.has(m[1])) add(unknown, m[1]);
     }
   }
-  return covered;
+  return { covered, unknown };
 }
 
-const covered = coveredOperations();
 const byVersion = Object.fromEntries(VERSIONS.map((v) => [v, operations(v)]));
 const known = new Set(VERSIONS.flatMap((v) => byVersion[v].map((o) => o.id)));
+const { covered, unknown: unknownOps } = coveredOperations(known);
 const tags = [...new Set(VERSIONS.flatMap((v) => byVersion[v].map((o) => o.tag)))].sort();
 
 const pad = (s, n) => String(s).padEnd(n);
-console.log("Engine API operations with a request table row (op: '<OperationId>' in packages/*/test/requests/*.test.ts)\n");
+console.log("Engine API operations with a request table row ('<OperationId>' named in packages/*/test/requests/*.test.ts)\n");
 console.log(`${pad('tag', 14)}${VERSIONS.map((v) => pad(v, 10)).join('')}`);
 for (const tag of tags) {
   const cells = VERSIONS.map((v) => {
@@ -108,9 +115,8 @@ for (const v of VERSIONS) {
 for (const o of byVersion[VERSIONS[0]].filter((o) => LEFT[o.id] && !covered.has(o.id))) {
   console.log(`\nLeft deliberately: ${o.id} (${o.method} ${o.path}): ${LEFT[o.id]}.`);
 }
-const unknown = [...covered.keys()].filter((id) => !known.has(id));
-if (unknown.length) {
-  console.log(`\n\`op:\` names of no operation of either spec: ${unknown.map((id) => `${id} (${[...covered.get(id)].join(', ')})`).join('; ')}`);
+if (unknownOps.size) {
+  console.log(`\n\`op:\` names of no operation of either spec: ${[...unknownOps].map(([id, files]) => `${id} (${[...files].join(', ')})`).join('; ')}`);
   failed = true;
 }
 if (failed) {

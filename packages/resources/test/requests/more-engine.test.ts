@@ -58,7 +58,7 @@ describe('more engine requests', () => {
     },
   ]);
 
-  // op: 'SystemPingHead' (a ping is no row: the recording engine answers pings itself)
+  // 'SystemPingHead' (no row: the recording engine answers pings itself)
   it('ping with HEAD sends HEAD /_ping (unversioned)', async () => {
     const before = engine.pings.length;
     expect(await engine.docker.ping({ method: 'HEAD' })).toBe(true);
