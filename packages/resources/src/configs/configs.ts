@@ -1,4 +1,4 @@
-import { enginePath, type Transport } from '@dockyard/transport';
+import { DockerError, enginePath, type Transport } from '@dockyard/transport';
 import type { CallOptions } from '../call-options.js';
 import type {
   IDResponse,
@@ -85,6 +85,7 @@ export class Configs {
     // The spec says `Id` (IDResponse); engines send `ID`.
     const res = await callJson<IDResponse & { ID?: string }>(this.#transport, { method: 'POST', path: '/configs/create', body: spec }, options);
     const Id = res.ID ?? res.Id;
+    if (!Id) throw new DockerError('The engine answered the config create without an ID.');
     return new Config(this.#transport, Id);
   }
 

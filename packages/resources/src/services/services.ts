@@ -1,4 +1,4 @@
-import { enginePath, type Transport } from '@dockyard/transport';
+import { DockerError, enginePath, type Transport } from '@dockyard/transport';
 import { registryAuthHeader } from '../auth/auth-header.js';
 import type { CredentialStoreOptions } from '../auth/docker-config-credentials.js';
 import { type RegistryAuth, encodeRegistryAuth } from '../auth/registry-auth.js';
@@ -108,7 +108,7 @@ export class Service {
   async rollback(options: RollbackServiceOptions = {}): Promise<ServiceUpdateResponse> {
     const current = await this.inspect(options);
     const version = options.version ?? current.Version?.Index;
-    if (version === undefined) throw new TypeError(`Service ${this.id} has no Version.Index to roll back from.`);
+    if (version === undefined) throw new DockerError(`The engine sent service ${this.id} without a Version.Index to roll back from.`);
     return this.update((current.Spec ?? {}) as ServiceUpdateBody, { signal: options.signal, timeout: options.timeout, version, rollback: 'previous' });
   }
 
@@ -190,7 +190,7 @@ export class Services {
       }),
       options,
     );
-    if (!res.ID) throw new TypeError('The engine created a service but sent no ID.');
+    if (!res.ID) throw new DockerError('The engine answered the service create without an ID.');
     return new Service(this.#transport, res.ID, res.Warnings ?? []);
   }
 
