@@ -126,6 +126,13 @@ describe('services against a single-node swarm', () => {
     expect((err as Error).message).toMatch(/failed: No such image: /);
   });
 
+  it('a replicated job converges once its tasks completed', async () => {
+    const svc = await createService(0, ['sh', '-c', 'echo done'], { Mode: { ReplicatedJob: { MaxConcurrent: 2, TotalCompletions: 2 } } });
+    const { last } = await lastReport(svc);
+    expect([last.desired, last.completed]).toEqual([2, 2]);
+    expect(last.tasks.map((t) => t.Status?.State)).toEqual(['complete', 'complete']);
+  });
+
   it('converge() stops at once when its signal aborts', async () => {
     const svc = await createService(1, IDLE);
     const controller = new AbortController();

@@ -8,11 +8,16 @@ import { events } from '../system/events.js';
 
 /** One report of {@link converge}: how far the service is from what its spec asks for. */
 export interface ConvergeReport {
-  /** Tasks the spec asks for (the engine's `ServiceStatus.DesiredTasks`, else `Replicas`). */
+  /**
+   * Tasks the spec asks for: the engine's `ServiceStatus.DesiredTasks` (else `Replicas`); for
+   * a replicated job, its `TotalCompletions`.
+   */
   desired: number;
-  /** Current tasks (desired state `running`) whose state is `running`. */
+  /** Current tasks whose state is `running`. */
   running: number;
-  /** The service's current tasks (desired state `running`), as the engine lists them. */
+  /** Jobs only: tasks of the current job iteration that completed. */
+  completed?: number;
+  /** The service's current tasks (desired state `running`; for a job, its current iteration's), as the engine lists them. */
   tasks: Task[];
 }
 
@@ -71,27 +76,7 @@ async function* watch(transport: Transport, idOrName: string, recheck: number, s
         callJson<Task[]>(transport, { method: 'GET', path: '/tasks', query: { filters: { service: [id] } } }, { signal }),
       ]);
       if (!service) throw new StreamError(`Service ${idOrName} was removed while converging.`);
-      const since = timeMs(service.UpdatedAt ?? service.CreatedAt);
-      const failed = tasks.find((t) => FAILED.has(t.Status?.State ?? '') && timeMs(t.CreatedAt) >= since);
-      if (failed) {
-        const name = `${service.Spec?.Name ?? id}.${failed.Slot ?? failed.NodeID ?? ''}`;
-        const why = failed.Status?.Err ?? failed.Status?.Message ?? failed.Status?.State;
-        throw new StreamError(`Task ${failed.ID} (${name}) of service ${service.Spec?.Name ?? id} failed: ${why}`, { code: failed.Status?.State });
-      }
-      const update = service.UpdateStatus?.State;
-      if (update !== undefined && UPDATE_STUCK.has(update)) {
-        throw new StreamError(`The update of service ${service.Spec?.Name ?? id} is ${update}: ${service.UpdateStatus?.Message ?? ''}`, { code: update });
-      }
-      const current = tasks.filter((t) => t.DesiredState === 'running');
-      const report: ConvergeReport = {
-        desired: service.ServiceStatus?.DesiredTasks ?? service.Spec?.Mode?.Replicated?.Replicas ?? current.length,
-        running: current.filter((t) => t.Status?.State === 'running').length,
-        tasks: current,
-      };
-      const key = JSON.stringify([report.desired, report.running, tasks.map((t) => [t.ID, t.Status?.State])]);
-      // Tasks on their way out (scaled down, replaced) still count until they have stopped.
-      const leaving = tasks.filter((t) => t.DesiredState !== 'running' && t.Status?.State === 'running').length;
-      const done = report.running === report.desired && current.length === report.desired && leaving === 0 && (update === undefined || UPDATE_DONE.has(update));
+      const { report, done, key } = assess(service, tasks);
       if (key !== last || done) {
         last = key;
         yield report;
@@ -106,6 +91,52 @@ async function* watch(transport: Transport, idOrName: string, recheck: number, s
   } finally {
     await feed.close();
   }
+}
+
+/**
+ * Where a service stands, from the engine's view of it and its tasks: the report, whether it
+ * has converged, and a key that changes when anything reported changes. Throws
+ * `StreamError` for a task of the current spec that failed, or a paused update.
+ */
+export function assess(service: Service, tasks: Task[]): { report: ConvergeReport; done: boolean; key: string } {
+  const name = service.Spec?.Name ?? service.ID ?? '';
+  const since = timeMs(service.UpdatedAt ?? service.CreatedAt);
+  const failed = tasks.find((t) => FAILED.has(t.Status?.State ?? '') && timeMs(t.CreatedAt) >= since);
+  if (failed) {
+    const why = failed.Status?.Err ?? failed.Status?.Message ?? failed.Status?.State;
+    throw new StreamError(`Task ${failed.ID} (${name}.${failed.Slot ?? failed.NodeID ?? ''}) of service ${name} failed: ${why}`, { code: failed.Status?.State });
+  }
+  const update = service.UpdateStatus?.State;
+  if (update !== undefined && UPDATE_STUCK.has(update)) {
+    throw new StreamError(`The update of service ${name} is ${update}: ${service.UpdateStatus?.Message ?? ''}`, { code: update });
+  }
+  const key = (report: ConvergeReport): string => JSON.stringify([report.desired, report.running, report.completed, tasks.map((t) => [t.ID, t.Status?.State])]);
+  const mode = service.Spec?.Mode;
+  if (mode?.ReplicatedJob || mode?.GlobalJob) {
+    // A job converges when its current iteration's tasks have completed.
+    const iteration = service.JobStatus?.JobIteration?.Index;
+    const current = tasks.filter((t) => iteration === undefined || t.JobIteration?.Index === iteration);
+    const desired = mode.ReplicatedJob
+      ? (mode.ReplicatedJob.TotalCompletions ?? mode.ReplicatedJob.MaxConcurrent ?? 1)
+      : service.ServiceStatus?.DesiredTasks || current.length;
+    const report: ConvergeReport = {
+      desired,
+      running: current.filter((t) => t.Status?.State === 'running').length,
+      completed: current.filter((t) => t.Status?.State === 'complete').length,
+      tasks: current,
+    };
+    return { report, done: desired > 0 && (report.completed ?? 0) >= desired, key: key(report) };
+  }
+  const current = tasks.filter((t) => t.DesiredState === 'running');
+  const report: ConvergeReport = {
+    desired: service.ServiceStatus?.DesiredTasks ?? mode?.Replicated?.Replicas ?? current.length,
+    running: current.filter((t) => t.Status?.State === 'running').length,
+    tasks: current,
+  };
+  // Tasks on their way out (scaled down, replaced) still count until they have stopped.
+  const leaving = tasks.filter((t) => t.DesiredState !== 'running' && t.Status?.State === 'running').length;
+  const done = report.running === report.desired && current.length === report.desired && leaving === 0 && (update === undefined || UPDATE_DONE.has(update));
+  return { report, done, key: key(report) };
 }
 
 /** A service event about this service, or an event of one of its containers. */

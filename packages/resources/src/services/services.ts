@@ -133,7 +133,8 @@ export class Service {
 
   /**
    * What `docker service create` shows while it waits, as a stream: a `{ desired, running,
-   * tasks }` report each time they change; it ends once the service has converged and throws
+   * tasks }` report each time they change; it ends once the service has converged (a job:
+   * once its tasks completed, counted in `completed`) and throws
    * `StreamError` naming the task and its error when one fails (e.g. `No such image: x`).
    * Cancellable like every stream (`break`, `signal`, `await using`).
    *

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { StreamError, encodeRegistryAuth } from '../../src/index.js';
 import { type RecordedRequest, type RecordingEngine, recordingEngine } from '../support/recording-engine.js';
 import { requestTable } from '../support/request-table.js';
+import { assess } from '../../src/services/converge.js';
 
 let engine: RecordingEngine;
 beforeAll(async () => {
@@ -181,6 +182,20 @@ describe('converge against canned task lists', () => {
     for await (const r of engine.docker.services.get('web').converge({ recheck: 1 })) reports.push(r.running);
     expect(refreshes).toBe(2);
     expect(reports).toEqual([2, 2]);
+  });
+
+  it('a replicated job converges when its iteration completed TotalCompletions tasks', () => {
+    const service = { ID: 's', UpdatedAt: at, Spec: { Name: 'job', Mode: { ReplicatedJob: { MaxConcurrent: 1, TotalCompletions: 2 } } }, JobStatus: { JobIteration: { Index: 7 } } };
+    const task = (state: string, iteration = 7) => ({ ID: `t-${state}-${iteration}`, DesiredState: 'complete', JobIteration: { Index: iteration }, Status: { State: state }, CreatedAt: later });
+    const one = assess(service, [task('complete'), task('running'), task('complete', 6)]);
+    expect([one.report.desired, one.report.completed, one.report.running, one.done]).toEqual([2, 1, 1, false]);
+    const both = assess(service, [task('complete'), { ...task('complete'), ID: 't2' }]);
+    expect([both.report.completed, both.done]).toEqual([2, true]);
+  });
+
+  it('a paused update throws StreamError with the engine’s message', () => {
+    const service = { ID: 's', UpdatedAt: at, Spec: { Name: 'web' }, UpdateStatus: { State: 'paused', Message: 'update paused due to failure or early termination of task x' } };
+    expect(() => assess(service, [])).toThrow(/update of service web is paused: update paused due to failure/);
   });
 
   it('stops at once on abort while waiting for a change', async () => {
