@@ -1,8 +1,10 @@
 import { Transport, type TransportOptions } from '@dockyard/transport';
+import type { CallOptions } from './call-options.js';
 import { Containers } from './containers/containers.js';
-import type { CallOptions } from './containers/options.js';
-import type { EventMessage, SystemInfo, SystemVersion } from './generated/engine-api.js';
-import type { DiskUsage } from './system/disk-usage.js';
+import type { SystemInfo, SystemVersion } from './generated/engine-api.js';
+import { callJson, callUnit } from './operation/handlers.js';
+import { needs } from './operation/version-gate.js';
+import type { DiskUsage, DiskUsageOptions } from './system/disk-usage.js';
 import { Images } from './images/images.js';
 import { Networks } from './networks/networks.js';
 import { Volumes } from './volumes/volumes.js';
@@ -18,7 +20,7 @@ import { login } from './system/login.js';
 import type { SystemAuthBody, SystemAuthResponse } from './generated/engine-api.js';
 import type { LazyStream } from './lazy-stream.js';
 import { type RunOptions, type RunResult, run } from './run.js';
-import { type EventsOptions, events } from './system/events.js';
+import { type DockerEvent, type EventsOptions, type ReconnectedEvent, type ReconnectingEventsOptions, events } from './system/events.js';
 
 /** Options of `new Docker(options)`: where the engine is and how to talk to it. */
 export type DockerOptions = TransportOptions;
@@ -66,24 +68,27 @@ export class Docker implements AsyncDisposable {
   constructor(options: DockerOptions = {}) {
     this.transport = new Transport(options);
     this.containers = new Containers(this.transport);
-    // Registry credentials come from the same environment the endpoint was found in.
-    this.images = new Images(this.transport, { env: options.env, homeDir: options.homeDir });
+    // Registry credentials come from the configuration directory the endpoint was found with,
+    // fixed at construction: a later change of DOCKER_CONFIG does not split the two.
+    this.images = new Images(this.transport, { configDir: this.transport.configDir });
     this.volumes = new Volumes(this.transport);
     this.networks = new Networks(this.transport);
     this.swarm = new Swarm(this.transport);
     this.nodes = new Nodes(this.transport);
-    this.services = new Services(this.transport, { env: options.env, homeDir: options.homeDir });
+    this.services = new Services(this.transport, { configDir: this.transport.configDir });
     this.tasks = new Tasks(this.transport);
     this.secrets = new Secrets(this.transport);
     this.configs = new Configs(this.transport);
-    this.plugins = new Plugins(this.transport, { env: options.env, homeDir: options.homeDir });
+    this.plugins = new Plugins(this.transport, { configDir: this.transport.configDir });
     this.buildCache = new BuildCache(this.transport);
   }
 
   /**
    * A client configured from the environment, with the docker CLI's precedence: DOCKER_HOST
    * (with DOCKER_TLS_VERIFY, DOCKER_CERT_PATH), DOCKER_API_VERSION, DOCKER_CONTEXT, the
-   * current context of `$DOCKER_CONFIG/config.json`, then the default socket.
+   * current context of `$DOCKER_CONFIG/config.json`, then the default socket. The environment
+   * is read once, here: the endpoint, the API version and the configuration directory (registry
+   * credentials) do not follow later changes of `process.env`.
    */
   static fromEnv(options: Omit<DockerOptions, 'host'> = {}): Docker {
     return new Docker(options);
@@ -94,26 +99,39 @@ export class Docker implements AsyncDisposable {
     return this.transport.apiVersion;
   }
 
-  /** `GET /_ping` (or `HEAD /_ping`, no body): resolves true, or throws `ConnectionError` saying what to check. */
+  /** `GET /_ping` (unversioned; `method: 'HEAD'` for `HEAD /_ping`, no body): resolves true, or throws `ConnectionError` saying what to check. */
   async ping(options: CallOptions & { method?: 'GET' | 'HEAD' } = {}): Promise<true> {
-    const res = await this.transport.request({ method: options.method ?? 'GET', path: '/_ping', versioned: false, signal: options.signal });
-    await res.dump();
+    await callUnit(this.transport, { method: options.method ?? 'GET', path: '/_ping', versioned: false }, options);
     return true;
   }
 
   /** `GET /version`. */
-  async version(options: CallOptions = {}): Promise<SystemVersion> {
-    return (await this.transport.request({ method: 'GET', path: '/version', signal: options.signal })).json<SystemVersion>();
+  version(options: CallOptions = {}): Promise<SystemVersion> {
+    return callJson(this.transport, { method: 'GET', path: '/version' }, options);
   }
 
   /** `GET /info`. */
-  async info(options: CallOptions = {}): Promise<SystemInfo> {
-    return (await this.transport.request({ method: 'GET', path: '/info', signal: options.signal })).json<SystemInfo>();
+  info(options: CallOptions = {}): Promise<SystemInfo> {
+    return callJson(this.transport, { method: 'GET', path: '/info' }, options);
   }
 
-  /** `GET /system/df`: disk usage by images, containers, volumes and build cache. */
-  async df(options: CallOptions = {}): Promise<DiskUsage> {
-    return (await this.transport.request({ method: 'GET', path: '/system/df', signal: options.signal, timeout: 0 })).json<DiskUsage>();
+  /**
+   * `GET /system/df`: disk usage by images, containers, volumes and build cache; `type`
+   * (API 1.42+) limits it to some of them. No deadline unless `timeout` is set: summing
+   * sizes takes long on a full disk.
+   */
+  df(options: DiskUsageOptions = {}): Promise<DiskUsage> {
+    return callJson(
+      this.transport,
+      {
+        method: 'GET',
+        path: '/system/df',
+        query: { type: options.type, verbose: options.verbose },
+        needs: needs(options, { type: '1.42', verbose: '1.52' }),
+        slow: true,
+      },
+      options,
+    );
   }
 
   /**
@@ -131,15 +149,22 @@ export class Docker implements AsyncDisposable {
 
   /**
    * `GET /events`: a typed event stream; `break`, a `signal` or `await using` stops it.
+   * With `reconnect: true` it outlives dropped connections and engine restarts, yielding a
+   * {@link ReconnectedEvent} marker per reconnection (see there what to reconcile).
    *
    * @example
    * ```ts
    * for await (const ev of docker.events({ filters: { type: ['container'], event: ['die'] } })) {
    *   console.log(ev.Actor?.ID, ev.Action);
    * }
+   * for await (const ev of docker.events({ reconnect: true, signal })) {
+   *   if (ev.Type === 'dockyard' && ev.Action === 'reconnected') { } // the engine came back: reconcile
+   * }
    * ```
    */
-  events(options: EventsOptions = {}): LazyStream<EventMessage> {
+  events(options: ReconnectingEventsOptions): LazyStream<DockerEvent | ReconnectedEvent>;
+  events(options?: EventsOptions): LazyStream<DockerEvent>;
+  events(options: EventsOptions = {}): LazyStream<DockerEvent | ReconnectedEvent> {
     return events(this.transport, options);
   }
 

@@ -1,6 +1,6 @@
 import type { Transport } from '@dockyard/transport';
 import type { StreamOptions } from '../call-options.js';
-import { chunksOf, swarmLogFraming } from '../framing.js';
+import { FramingRule, chunksOf } from '../framing.js';
 import type { ServiceLogsQuery } from '../generated/engine-api.js';
 import { openStream } from '../operation/handlers.js';
 import type { QueryOptions } from '../operation/query-options.js';
@@ -20,8 +20,10 @@ export interface SwarmLogsOptions extends StreamOptions, Omit<QueryOptions<Servi
  * whether the service's (or task's) `ContainerSpec.TTY` is set: asked only on engines
  * whose `Content-Type` does not say (below API 1.42).
  */
-export function swarmLog(transport: Transport, path: string, tty: (signal: AbortSignal) => Promise<boolean>, options: SwarmLogsOptions): LogStream {
+export function swarmLog(transport: Transport, path: string, tty: (signal: AbortSignal | undefined) => Promise<boolean>, options: SwarmLogsOptions): LogStream {
   const { follow, since, timestamps, tail, details } = options;
+  // Below API 1.42 the engine frames a swarm log by the service's (or task's) TTY setting.
+  const framingRule = new FramingRule(transport, tty);
   return new LogStream(async (signal, sides: LogSides) => {
     const res = await openStream(
       transport,
@@ -41,7 +43,7 @@ export function swarmLog(transport: Transport, path: string, tty: (signal: Abort
       options,
       signal,
     );
-    const framing = await swarmLogFraming(res.headers['content-type'], transport.apiVersion, () => tty(signal));
+    const framing = await framingRule.of(res.headers['content-type'], signal);
     return { chunks: chunksOf(res.body, framing), timestamped: timestamps === true && framing === 'multiplexed' };
   }, options);
 }

@@ -3,6 +3,8 @@ import type { PluginPrivilege } from '../generated/engine-api.js';
 
 /** A plugin install or upgrade whose privileges `grant` refused (or that had no `grant`): nothing was installed. */
 export class PluginPrivilegesRefusedError extends DockerError {
+  /** This class's stable code. */
+  static override readonly code: string = 'DOCKYARD_PLUGIN_PRIVILEGES_REFUSED';
   /** What the plugin asked for. */
   readonly privileges: readonly PluginPrivilege[];
 

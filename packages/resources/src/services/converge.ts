@@ -1,10 +1,10 @@
 import { StreamError } from '@dockyard/stream';
 import { type Transport, enginePath } from '@dockyard/transport';
 import type { StreamOptions } from '../call-options.js';
-import type { EventMessage, Service, Task } from '../generated/engine-api.js';
+import type { Service, Task } from '../generated/engine-api.js';
 import { LazyStream } from '../lazy-stream.js';
 import { callJson } from '../operation/handlers.js';
-import { events } from '../system/events.js';
+import { type DockerEvent, events } from '../system/events.js';
 
 /** One report of {@link converge}: how far the service is from what its spec asks for. */
 export interface ConvergeReport {
@@ -104,11 +104,11 @@ export function assess(service: Service, tasks: Task[]): { report: ConvergeRepor
   const failed = tasks.find((t) => FAILED.has(t.Status?.State ?? '') && timeMs(t.CreatedAt) >= since);
   if (failed) {
     const why = failed.Status?.Err ?? failed.Status?.Message ?? failed.Status?.State;
-    throw new StreamError(`Task ${failed.ID} (${name}.${failed.Slot ?? failed.NodeID ?? ''}) of service ${name} failed: ${why}`, { code: failed.Status?.State });
+    throw new StreamError(`Task ${failed.ID} (${name}.${failed.Slot ?? failed.NodeID ?? ''}) of service ${name} failed: ${why}`);
   }
   const update = service.UpdateStatus?.State;
   if (update !== undefined && UPDATE_STUCK.has(update)) {
-    throw new StreamError(`The update of service ${name} is ${update}: ${service.UpdateStatus?.Message ?? ''}`, { code: update });
+    throw new StreamError(`The update of service ${name} is ${update}: ${service.UpdateStatus?.Message ?? ''}`);
   }
   const key = (report: ConvergeReport): string => JSON.stringify([report.desired, report.running, report.completed, tasks.map((t) => [t.ID, t.Status?.State])]);
   const mode = service.Spec?.Mode;
@@ -140,7 +140,7 @@ export function assess(service: Service, tasks: Task[]): { report: ConvergeRepor
 }
 
 /** A service event about this service, or an event of one of its containers. */
-function concerns(ev: EventMessage, id: string): boolean {
+function concerns(ev: DockerEvent, id: string): boolean {
   if (ev.Type === 'service') return ev.Actor?.ID === id;
   return ev.Actor?.Attributes?.['com.docker.swarm.service.id'] === id;
 }
