@@ -24,7 +24,7 @@ export {
   TimeoutError,
   UnauthorizedError,
 } from './errors.js';
-export { Transport, type HijackOptions, type RequestOptions, type TransportOptions } from './transport.js';
+export { type EngineKind, Transport, type HijackOptions, type RequestOptions, type TransportOptions } from './transport.js';
 export type { TransportResponse } from './response.js';
 export { encodeQuery, type Query, type QueryValue } from './query.js';
 export { enginePath } from './request-path.js';
