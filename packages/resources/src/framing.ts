@@ -24,6 +24,19 @@ export function framingFromContentType(contentType: string | string[] | undefine
   return undefined;
 }
 
+/**
+ * The framing a response states in its headers (see {@link framingFromContentType}), except
+ * from Podman (a response with `Libpod-Api-Version`): it serves any API version asked for and
+ * labels multiplexed output raw there, so its `Content-Type` never decides.
+ */
+export function framingFromHeaders(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  apiVersion: string | undefined,
+): Framing | undefined {
+  if (headers['libpod-api-version'] !== undefined) return undefined;
+  return framingFromContentType(headers['content-type'], apiVersion);
+}
+
 /** Typed chunks out of an output byte stream of the given framing. */
 export function chunksOf(bytes: AsyncIterable<Uint8Array>, framing: Framing): AsyncIterableIterator<Chunk> {
   return framing === 'multiplexed' ? demuxFrames(bytes) : rawChunks(bytes);

@@ -6,7 +6,7 @@ import { type PathStat, statPath } from '../archive/path-stat.js';
 import { type ArchiveSource, type PutArchiveOptions, putArchive } from '../archive/put-archive.js';
 import { AttachSession } from '../exec/attach-session.js';
 import { ExecProcess, type ExecOptions } from '../exec/exec-process.js';
-import { type Framing, apiAtLeast, chunksOf, framingFromContentType } from '../framing.js';
+import { type Framing, apiAtLeast, chunksOf, framingFromHeaders } from '../framing.js';
 import type {
   FilesystemChange,
   ContainerInspectResponse,
@@ -180,7 +180,7 @@ export class Container {
         signal,
         timeout: follow ? 0 : undefined,
       });
-      const framing = framingFromContentType(res.headers['content-type'], this.#transport.apiVersion) ?? known ?? (await this.#ttyFraming(signal));
+      const framing = framingFromHeaders(res.headers, this.#transport.apiVersion) ?? known ?? (await this.#ttyFraming(signal));
       return { chunks: chunksOf(res.body, framing), timestamped: timestamps === true && framing === 'multiplexed' };
     }, options);
   }
@@ -206,7 +206,7 @@ export class Container {
     });
     let framing: Framing;
     try {
-      framing = conn.mediaType === 'unknown' ? (known ?? (await this.#ttyFraming(options.signal))) : conn.mediaType;
+      framing = framingFromHeaders(conn.headers, this.#transport.apiVersion) ?? known ?? (await this.#ttyFraming(options.signal));
     } catch (err) {
       conn.close();
       throw err;
