@@ -1,5 +1,5 @@
 import { type Chunk, demuxFrames, rawChunks } from '@dockyard/stream';
-import { compareApiVersions } from '@dockyard/transport';
+import { type EngineKind, compareApiVersions } from '@dockyard/transport';
 
 /** How an output stream is framed: 8-byte-header frames, or raw TTY bytes. */
 export type Framing = 'multiplexed' | 'raw';
@@ -26,14 +26,16 @@ export function framingFromContentType(contentType: string | string[] | undefine
 
 /**
  * The framing a response states in its headers (see {@link framingFromContentType}), except
- * from Podman (a response with `Libpod-Api-Version`): it serves any API version asked for and
- * labels multiplexed output raw there, so its `Content-Type` never decides.
+ * from Podman: it serves any API version asked for and labels multiplexed output raw, so its
+ * `Content-Type` never decides. Podman is the engine the transport detected, or a response
+ * with `Libpod-Api-Version` (its hijack answers carry none, hence `engine`).
  */
 export function framingFromHeaders(
   headers: Readonly<Record<string, string | string[] | undefined>>,
   apiVersion: string | undefined,
+  engine: EngineKind,
 ): Framing | undefined {
-  if (headers['libpod-api-version'] !== undefined) return undefined;
+  if (engine === 'podman' || headers['libpod-api-version'] !== undefined) return undefined;
   return framingFromContentType(headers['content-type'], apiVersion);
 }
 

@@ -96,6 +96,7 @@ export class Transport {
   readonly #hijacked = new Set<Duplex>();
   readonly #brokenConnectionHint: string | undefined;
   #engine: EngineKind | undefined;
+  #detecting: Promise<EngineKind> | undefined;
   #closed = false;
 
   /**
@@ -152,10 +153,28 @@ export class Transport {
     return this.#engine;
   }
 
-  /** Pings the engine (even with a pinned version) and resolves with {@link engine}. */
-  async detectEngine(): Promise<EngineKind> {
-    if (this.#engine === undefined) await this.#ping();
-    return this.#engine as EngineKind;
+  /**
+   * Resolves with {@link engine}, pinging the engine once when it is not known yet (a pinned
+   * `apiVersion` skips the negotiation's ping); concurrent callers share that ping.
+   */
+  detectEngine(options: { signal?: AbortSignal | undefined } = {}): Promise<EngineKind> {
+    if (this.#engine !== undefined) return Promise.resolve(this.#engine);
+    return this.#withSignal(
+      () => {
+        this.#detecting ??= this.#ping().then(
+          () => {
+            this.#detecting = undefined;
+            return this.#engine as EngineKind;
+          },
+          (err: unknown) => {
+            this.#detecting = undefined;
+            throw err;
+          },
+        );
+        return this.#detecting;
+      },
+      { method: 'HEAD', path: '/_ping', signal: options.signal },
+    );
   }
 
   /**

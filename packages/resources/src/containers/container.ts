@@ -165,6 +165,7 @@ export class Container {
     const { follow, since, until, timestamps, tail } = options;
     return new LogStream(async (signal, sides: LogSides) => {
       const known = await this.#framingBelow142(signal);
+      const engine = await this.#transport.detectEngine({ signal });
       const res = await this.#transport.request({
         method: 'GET',
         path: this.#path('/logs'),
@@ -180,7 +181,7 @@ export class Container {
         signal,
         timeout: follow ? 0 : undefined,
       });
-      const framing = framingFromHeaders(res.headers, this.#transport.apiVersion) ?? known ?? (await this.#ttyFraming(signal));
+      const framing = framingFromHeaders(res.headers, this.#transport.apiVersion, engine) ?? known ?? (await this.#ttyFraming(signal));
       return { chunks: chunksOf(res.body, framing), timestamped: timestamps === true && framing === 'multiplexed' };
     }, options);
   }
@@ -191,6 +192,7 @@ export class Container {
    */
   async attach(options: AttachOptions = {}): Promise<AttachSession> {
     const known = await this.#framingBelow142(options.signal);
+    const engine = await this.#transport.detectEngine({ signal: options.signal });
     const conn = await this.#transport.hijack({
       method: 'POST',
       path: this.#path('/attach'),
@@ -206,7 +208,7 @@ export class Container {
     });
     let framing: Framing;
     try {
-      framing = framingFromHeaders(conn.headers, this.#transport.apiVersion) ?? known ?? (await this.#ttyFraming(options.signal));
+      framing = framingFromHeaders(conn.headers, this.#transport.apiVersion, engine) ?? known ?? (await this.#ttyFraming(options.signal));
     } catch (err) {
       conn.close();
       throw err;
