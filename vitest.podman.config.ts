@@ -39,6 +39,10 @@ const NOT_ON_PODMAN: ReadonlyArray<{ file: string; test: string; why: string }> 
   { file: 'resources/test/registry.engine.test.ts', test: 'auth from a credential helper (credHelpers) and from credsStore', why: 'pushes the image the excluded push test leaves' },
   { file: 'resources/test/registry.engine.test.ts', test: 'import makes an image from an exported container filesystem', why: 'Podman names the import localhost/…; the short name resolves to docker.io/library/…' },
   { file: 'resources/test/volumes-networks.engine.test.ts', test: 'create with a subnet, connect with alias and static IP, reach by alias', why: 'an alias given at connect does not resolve from the other container' },
+  { file: 'resources/test/one-shape.engine.test.ts', test: 'to an exited container ends at once with the output so far (logs: true)', why: 'replayed frames one byte short, containers/podman#16856 (pinned in podman.podman.test.ts)' },
+  { file: 'resources/test/one-shape.engine.test.ts', test: 'stream: false with logs: true gives the output so far', why: 'replayed frames one byte short, containers/podman#16856' },
+  { file: 'resources/test/one-shape.engine.test.ts', test: 'to an exited container without logs ends at once, empty', why: 'Podman keeps an attach to an exited container open (dockerd ends it)' },
+  { file: 'resources/test/one-shape.engine.test.ts', test: 'a detached exec returns once started and wait() follows it', why: "a detached exec's wait() did not end within 120 s on Podman (not investigated yet)" },
   // Engine identity: these transport tests prove "same engine" by /info's ID, which Podman
   // makes up anew on every call; the connectors themselves are engine-independent and run
   // against dockerd.
