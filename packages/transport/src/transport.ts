@@ -189,7 +189,8 @@ export class Transport {
         );
         return this.#detecting;
       },
-      { method: 'HEAD', path: '/_ping', signal: options.signal },
+      { method: 'HEAD', path: '/_ping' },
+      options.signal,
     );
   }
 
