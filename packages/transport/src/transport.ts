@@ -180,7 +180,8 @@ export class Transport {
         this.#detecting ??= this.#ping().then(
           () => {
             this.#detecting = undefined;
-            return this.#engine as EngineKind;
+            // A ping answered without a usable status (3xx) says nothing of Podman.
+            return this.#engine ?? 'docker';
           },
           (err: unknown) => {
             this.#detecting = undefined;
