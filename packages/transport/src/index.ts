@@ -7,7 +7,7 @@ export type { OpenSocketOptions } from './connect/open-socket.js';
 export { openSocket } from './connect/open-socket.js';
 export { createConnector } from './connect/connector.js';
 // Requests, hijacks, version negotiation.
-export { Transport, type HijackOptions, type RequestOptions, type TransportOptions } from './transport.js';
+export { type EngineKind, Transport, type HijackOptions, type RequestOptions, type TransportOptions } from './transport.js';
 export type { TransportResponse } from './response.js';
 export type { HijackedConnection } from './hijack/hijacked-connection.js';
 export type { Query, QueryValue } from './query.js';
@@ -41,4 +41,5 @@ export { MalformedResponseError, ResponseHeadTooLargeError } from './hijack/prot
 export { compareApiVersions } from './negotiate.js';
 export { dockerConfigDir } from './docker-config.js';
 export { engineErrorMessage } from './error-mapping.js';
+export { encodeQuery } from './query.js';
 export { mediaTypeOf } from './hijack/hijack.js';
