@@ -14,9 +14,18 @@ export function splitDetails(data: Uint8Array): { details: Record<string, string
   for (const pair of text.split(',')) {
     const eq = pair.indexOf('=');
     if (eq <= 0) return { details: {}, rest: data }; // not a details prefix
-    details[decodeURIComponent(pair.slice(0, eq))] = decodeURIComponent(pair.slice(eq + 1));
+    try {
+      details[unescapeQuery(pair.slice(0, eq))] = unescapeQuery(pair.slice(eq + 1));
+    } catch {
+      return { details: {}, rest: data }; // not URL-encoded: not a details prefix
+    }
   }
   return { details, rest: data.subarray(space + 1) };
+}
+
+/** Undoes Go's `url.QueryEscape` (space as `+`). */
+function unescapeQuery(text: string): string {
+  return decodeURIComponent(text.replace(/\+/g, ' '));
 }
 
 /** Follows every service's logs on a swarm manager (`/services/{id}/logs` with details). */
