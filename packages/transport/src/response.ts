@@ -47,6 +47,7 @@ export class EngineResponse implements TransportResponse {
   readonly #signal: AbortSignal | undefined;
   readonly #timeout: number;
   readonly #deadline: CallDeadline | undefined;
+  readonly #highWaterMark: number | undefined;
 
   // The request is kept in parts and only described when something fails (the hot path allocates nothing for it).
   constructor(
@@ -56,6 +57,7 @@ export class EngineResponse implements TransportResponse {
     signal: AbortSignal | undefined,
     timeout: number,
     deadline?: CallDeadline,
+    highWaterMark?: number,
   ) {
     this.statusCode = data.statusCode;
     this.headers = data.headers;
@@ -65,6 +67,7 @@ export class EngineResponse implements TransportResponse {
     this.#signal = signal;
     this.#timeout = timeout;
     this.#deadline = deadline;
+    this.#highWaterMark = highWaterMark;
   }
 
   async json<T = unknown>(): Promise<T> {
@@ -93,7 +96,7 @@ export class EngineResponse implements TransportResponse {
 
   get body(): AsyncIterable<Uint8Array> {
     this.#deadline?.stopTimer();
-    return new ResponseBody(this.#body, this.#failed(), this.#deadline);
+    return new ResponseBody(this.#body, this.#failed(), this.#deadline, this.#highWaterMark);
   }
 
   #failed(): FailedRequest {
@@ -120,18 +123,20 @@ class ResponseBody implements AsyncIterable<Uint8Array> {
   readonly #readable: UndiciBody;
   readonly #failed: FailedRequest;
   readonly #deadline: CallDeadline | undefined;
+  readonly #highWaterMark: number | undefined;
 
-  constructor(readable: UndiciBody, failed: FailedRequest, deadline: CallDeadline | undefined) {
+  constructor(readable: UndiciBody, failed: FailedRequest, deadline: CallDeadline | undefined, highWaterMark: number | undefined) {
     this.#readable = readable;
     this.#failed = failed;
     this.#deadline = deadline;
+    this.#highWaterMark = highWaterMark;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
     const readable = this.#readable;
     const failed = this.#failed;
     const deadline = this.#deadline;
-    const inner = readStream(readable);
+    const inner = readStream(readable, this.#highWaterMark);
     const onResult = deadline === undefined ? undefined : endWhenDone(deadline);
     const next = onResult === undefined ? () => inner.next() : () => inner.next().then(onResult);
     return {

@@ -50,6 +50,12 @@ export interface RequestOptions {
   timeout?: number;
   /** Prefix the path with `/v<apiVersion>` (default `true`; `false` for `/_ping`). */
   versioned?: boolean;
+  /**
+   * Bytes of a streamed `body` held unread before the socket is paused (default 256 KiB, and
+   * as much again in undici's buffer). Smaller for many slow streams at once (followed logs),
+   * so each holds little while its reader waits.
+   */
+  highWaterMark?: number;
 }
 
 /** One hijack (HTTP upgrade) request, e.g. `POST /exec/{id}/start` or `POST /containers/{id}/attach`. */
@@ -298,6 +304,7 @@ export class Transport {
       signal: deadline?.signal,
       headersTimeout: 0,
       bodyTimeout: 0,
+      ...(req.highWaterMark === undefined ? {} : { highWaterMark: req.highWaterMark }),
     };
     let data: Dispatcher.ResponseData;
     try {
@@ -319,7 +326,7 @@ export class Transport {
       }
       throw errorFromStatus(data.statusCode, text, failed.request);
     }
-    return new EngineResponse(data, req.method, req.path, req.signal, timeout, deadline);
+    return new EngineResponse(data, req.method, req.path, req.signal, timeout, deadline, req.highWaterMark);
   }
 
   // HEAD /_ping; GET when HEAD is refused (404/405, old engines) or fails other than by the

@@ -32,6 +32,22 @@ describe('readStream', () => {
     expect(socket.isPaused()).toBe(false);
   });
 
+  it('with a highWaterMark of its own, pauses once more than that waits unread (not 256 KiB)', async () => {
+    const socket = new PassThrough({ highWaterMark: 1 });
+    const reader = readStream(socket, 16 * 1024);
+    socket.write(chunk(6 * 1024));
+    socket.write(chunk(6 * 1024));
+    await new Promise((r) => setImmediate(r));
+    expect(socket.isPaused()).toBe(false);
+    socket.write(chunk(6 * 1024));
+    await new Promise((r) => setImmediate(r));
+    expect(socket.isPaused()).toBe(true);
+    await reader.next(); // 12 KiB left: more than half the window, still paused
+    expect(socket.isPaused()).toBe(true);
+    await reader.next(); // 6 KiB left: reading resumes
+    expect(socket.isPaused()).toBe(false);
+  });
+
   it('rejects with the socket error, also when it came while no one was reading', async () => {
     const socket = new PassThrough();
     const reader = readStream(socket);
