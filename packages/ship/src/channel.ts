@@ -31,6 +31,51 @@ export class Channel<T> implements AsyncIterableIterator<T> {
     return new Promise((resolve) => this.#waitingProducers.push(resolve));
   }
 
+  /** Hands several items over at once; the promise (if any) resolves when there is room again. */
+  pushAll(items: T[]): Promise<void> | undefined {
+    if (this.#ended || items.length === 0) return undefined;
+    let from = 0;
+    const consumer = this.#waitingConsumer;
+    if (consumer) {
+      this.#waitingConsumer = undefined;
+      this.#pendingReject = undefined;
+      consumer({ value: items[0] as T, done: false });
+      from = 1;
+    }
+    for (let i = from; i < items.length; i++) this.#items.push(items[i] as T);
+    if (this.#items.length - this.#head < this.capacity) return undefined;
+    return new Promise((resolve) => this.#waitingProducers.push(resolve));
+  }
+
+  /**
+   * The items waiting, up to `max`, in one array (one promise for all of them, where `next()`
+   * takes one each); waits for one when none is. `undefined` once the channel ended.
+   */
+  async take(max: number): Promise<T[] | undefined> {
+    if (this.#head === this.#items.length) {
+      const first = await this.next();
+      if (first.done) return undefined;
+      const out = [first.value];
+      this.#takeQueued(out, max - 1);
+      return out;
+    }
+    return this.#takeQueued([], max);
+  }
+
+  #takeQueued(out: T[], max: number): T[] {
+    const stop = Math.min(this.#items.length, this.#head + max);
+    for (let i = this.#head; i < stop; i++) out.push(this.#items[i] as T);
+    if (stop === this.#items.length) {
+      this.#items.length = 0;
+      this.#head = 0;
+    } else {
+      this.#items.splice(0, stop);
+      this.#head = 0;
+    }
+    if (this.#items.length < this.capacity) for (const resolve of this.#waitingProducers.splice(0)) resolve();
+    return out;
+  }
+
   /** No more items (after those waiting); with `error`, the consumer gets it after them. */
   end(error?: unknown): void {
     if (this.#ended) return;

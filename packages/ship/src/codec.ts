@@ -192,7 +192,25 @@ export function writeStringEntry(target: Buffer, offset: number, time: EventTime
     size += strSize(Buffer.byteLength(key)) + strSize(Buffer.byteLength(value));
   }
   if (offset + size > target.byteLength) return -1;
+  const at = writeEntryTime(target, offset, time, mode);
+  let end = writeMapHeader(target, at, keys.length);
+  for (const key of keys) {
+    end = writeStr(target, end, key);
+    end = writeStr(target, end, record[key] as string);
+  }
+  return end;
+}
+
+/** Bytes of an entry's start: the array header and the time (see {@link writeEntryTime}). */
+export function entryTimeSize(time: EventTime, mode: EventTimeMode): number {
+  const s = time.seconds;
+  return 1 + (mode === 'seconds' ? (s < 0x80 ? 1 : s < 0x100 ? 2 : s < 0x10000 ? 3 : 5) : 10);
+}
+
+/** Writes an entry's start, `[` (two items) and its time, as the general encoder does; returns the offset after it. */
+export function writeEntryTime(target: Buffer, offset: number, time: EventTime, mode: EventTimeMode): number {
   let at = offset;
+  const s = time.seconds;
   target[at++] = 0x92;
   if (mode === 'seconds') {
     // The smallest uint form, as the general encoder writes it.
@@ -216,17 +234,52 @@ export function writeStringEntry(target: Buffer, offset: number, time: EventTime
     target.writeUInt32BE(time.nanoseconds, at + 4);
     at += 8;
   }
-  if (keys.length < 16) target[at++] = 0x80 | keys.length;
+  return at;
+}
+
+function writeMapHeader(target: Buffer, at: number, count: number): number {
+  if (count < 16) target[at++] = 0x80 | count;
   else {
     target[at++] = 0xde;
-    target.writeUInt16BE(keys.length, at);
+    target.writeUInt16BE(count, at);
     at += 2;
   }
-  for (const key of keys) {
-    at = writeStr(target, at, key);
-    at = writeStr(target, at, record[key] as string);
-  }
   return at;
+}
+
+/**
+ * A string-valued record whose fields are all fixed but one, pre-encoded: `head` is the map
+ * header, the fields before the varying one and its key; `tail` the fields after it. `head`,
+ * the value as a MessagePack str, then `tail` are the bytes {@link writeStringEntry} makes for
+ * the whole record.
+ */
+export interface RecordTemplate {
+  head: Buffer;
+  tail: Buffer;
+}
+
+/** Pre-encodes the fixed parts of records `{ ...before, [key]: <varying>, ...after }`. */
+export function recordTemplate(before: Record<string, string>, key: string, after: Record<string, string>): RecordTemplate {
+  const count = Object.keys(before).length + 1 + Object.keys(after).length;
+  const strings = (fields: Record<string, string>): number => Object.entries(fields).reduce((n, [k, v]) => n + strSize(Buffer.byteLength(k)) + strSize(Buffer.byteLength(v)), 0);
+  const head = Buffer.alloc(3 + strings(before) + strSize(Buffer.byteLength(key)));
+  let at = writeMapHeader(head, 0, count);
+  for (const [k, v] of Object.entries(before)) at = writeStr(head, writeStr(head, at, k), v);
+  at = writeStr(head, at, key);
+  const tail = Buffer.alloc(strings(after));
+  let end = 0;
+  for (const [k, v] of Object.entries(after)) end = writeStr(tail, writeStr(tail, end, k), v);
+  return { head: head.subarray(0, at), tail };
+}
+
+/** Bytes of the varying string written by {@link writeTemplateValue}. */
+export function templateValueSize(bytes: number): number {
+  return strSize(bytes);
+}
+
+/** Writes the varying string (its UTF-8 length `bytes` known); returns the offset after it. */
+export function writeTemplateValue(target: Buffer, at: number, text: string, bytes: number): number {
+  return writeStrKnown(target, at, text, bytes);
 }
 
 function strSize(bytes: number): number {
@@ -234,7 +287,10 @@ function strSize(bytes: number): number {
 }
 
 function writeStr(target: Buffer, at: number, text: string): number {
-  const bytes = Buffer.byteLength(text);
+  return writeStrKnown(target, at, text, Buffer.byteLength(text));
+}
+
+function writeStrKnown(target: Buffer, at: number, text: string, bytes: number): number {
   if (bytes < 32) target[at++] = 0xa0 | bytes;
   else if (bytes < 0x100) {
     target[at++] = 0xd9;
@@ -248,5 +304,5 @@ function writeStr(target: Buffer, at: number, text: string): number {
     target.writeUInt32BE(bytes, at);
     at += 4;
   }
-  return at + target.write(text, at, 'utf8');
+  return at + target.write(text, at, bytes, 'utf8');
 }

@@ -1,3 +1,5 @@
+import type { StreamName } from 'dockyard';
+import { type RecordTemplate, recordTemplate } from './codec.js';
 import type { ContainerInfo, LogRecord } from './follow-all.js';
 
 /** The fields of Docker's log tag templates this package knows. */
@@ -74,4 +76,21 @@ export function driverRecord(record: LogRecord, extra: Record<string, string> | 
     log: record.log,
   };
   return extra ? Object.assign(data, extra) : data;
+}
+
+const DRIVER_FIELDS = ['container_id', 'container_name', 'source', 'log'];
+
+/** A container's {@link driverRecord}s pre-encoded per stream, all but `log`. */
+export type DriverTemplates = Record<StreamName, RecordTemplate>;
+
+/**
+ * The fixed parts of a container's driver records, encoded once; undefined when an extra
+ * field replaces one of the driver's own, or has an integer-like name (JS puts those first
+ * in the record): then each record goes through `driverRecord`.
+ */
+export function driverTemplates(container: ContainerInfo, extra: Record<string, string> | undefined): DriverTemplates | undefined {
+  if (extra && Object.keys(extra).some((key) => DRIVER_FIELDS.includes(key) || /^(0|[1-9]\d*)$/.test(key))) return undefined;
+  const of = (source: StreamName): RecordTemplate =>
+    recordTemplate({ container_id: container.id, container_name: `/${container.name}`, source }, 'log', extra ?? {});
+  return { stdout: of('stdout'), stderr: of('stderr') };
 }

@@ -26,6 +26,21 @@ export class EventTime {
 
   /** The engine's RFC 3339 (nano) time, e.g. `2024-05-01T10:00:00.123456789Z`, to the nanosecond. */
   static fromRfc3339(text: string): EventTime {
+    // The engine's own form (`…:SS.nnnnnnnnnZ`, 30 characters) in the same second as the last
+    // one: no regular expression, no Date.
+    if (text.length === 30 && text.charCodeAt(29) === 0x5a && text.charCodeAt(19) === 0x2e && lastWhole.length === 20 && text.startsWith(lastPrefix)) {
+      let nanos = 0;
+      for (let i = 20; i < 29; i++) {
+        const digit = text.charCodeAt(i) - 0x30;
+        if (digit < 0 || digit > 9) return EventTime.#parse(text);
+        nanos = nanos * 10 + digit;
+      }
+      return new EventTime(lastSeconds, nanos);
+    }
+    return EventTime.#parse(text);
+  }
+
+  static #parse(text: string): EventTime {
     const match = RFC3339.exec(text);
     if (!match) throw new RangeError(`not an RFC 3339 time: ${JSON.stringify(text)}`);
     // Log lines come many per second: the whole-second part is parsed once per second seen.
@@ -37,6 +52,7 @@ export class EventTime {
       if (Number.isNaN(ms)) throw new RangeError(`not an RFC 3339 time: ${JSON.stringify(text)}`);
       seconds = ms / 1000;
       lastWhole = whole;
+      lastPrefix = match[1] as string;
       lastSeconds = seconds;
     }
     const fraction = match[2] ?? '';
@@ -61,5 +77,7 @@ export class EventTime {
 }
 
 let lastWhole = '';
+/** `lastWhole` without its zone: what a time in the same second (UTC) starts with. */
+let lastPrefix = '';
 let lastSeconds = 0;
 const RFC3339 = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;

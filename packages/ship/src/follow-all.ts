@@ -3,7 +3,8 @@ import { setMaxListeners } from 'node:events';
 import { Channel } from './channel.js';
 import { EventTime } from './event-time.js';
 import { ServiceFollower } from './follow-services.js';
-import { LineMerger } from './line-merger.js';
+import { LogFrames } from './log-frames.js';
+import { LineMerger, type MergedLine } from './line-merger.js';
 import { type ContainerSelector, selects } from './select.js';
 
 /** The container a {@link LogRecord} came from. */
@@ -89,6 +90,16 @@ const FOLLOWED_EVENTS = ['start', 'restart', 'die', 'destroy'];
  * ```
  */
 export function followAll(source: Docker | Fleet, options: FollowAllOptions = {}): AsyncIterableIterator<LogRecord> & AsyncDisposable {
+  const channel = followInto(source, options);
+  return Object.assign(channel, {
+    async [Symbol.asyncDispose](): Promise<void> {
+      await channel.return();
+    },
+  });
+}
+
+/** {@link followAll}'s records as the channel they arrive in (`ship()` takes them a batch at a time). */
+export function followInto(source: Docker | Fleet, options: FollowAllOptions = {}): Channel<LogRecord> {
   const abort = new AbortController();
   // One listener per followed container's request: hundreds are expected, not a leak.
   setMaxListeners(0, abort.signal);
@@ -106,11 +117,7 @@ export function followAll(source: Docker | Fleet, options: FollowAllOptions = {}
     () => channel.end(),
     (err: unknown) => channel.end(abort.signal.aborted ? undefined : err),
   ).finally(() => options.signal?.removeEventListener('abort', onAbort));
-  return Object.assign(channel, {
-    async [Symbol.asyncDispose](): Promise<void> {
-      await channel.return();
-    },
-  });
+  return channel;
 }
 
 class Follower {
@@ -178,8 +185,10 @@ class Follower {
     let failures = 0;
     while (!this.signal.aborted) {
       let info: ContainerInfo;
+      let tty: boolean;
       try {
         const inspect = await this.docker.containers.get(id).inspect({ signal: this.signal });
+        tty = inspect.Config?.Tty === true;
         info = {
           id: inspect.Id as string,
           name: (inspect.Name ?? '').replace(/^\//, ''),
@@ -197,7 +206,7 @@ class Follower {
       if (!selects(info, this.options.include, this.options.exclude)) return;
       try {
         // The log ends by itself when the container stops; its next start comes as an event.
-        if (await this.#read(info)) return;
+        if (await this.#read(info, tty)) return;
       } catch (err) {
         if (err instanceof NotFoundError || this.signal.aborted) return;
         failures++;
@@ -207,33 +216,88 @@ class Follower {
   }
 
   /** One logs request from the container's position on; true when the log ended by itself. */
-  async #read(container: ContainerInfo): Promise<boolean> {
+  async #read(container: ContainerInfo, tty: boolean): Promise<boolean> {
     const position = this.#positions.get(container.id) ?? this.options.resume?.(container.id);
-    const since = position ? EventTime.fromRfc3339(position.time).toUnixString() : this.options.since;
+    const since = position ? EventTime.fromRfc3339(position.time).toUnixString() : encodeSince(this.options.since);
     let skip = position?.count ?? 0;
-    let last: LogPosition | undefined = position ? { ...position } : undefined;
+    // This container's read position, updated in place (it is this follower's own).
+    const last: LogPosition = position ? { ...position } : { time: '', count: 0 };
+    if (position) this.#positions.set(container.id, last);
     const merger = new LineMerger();
-    const emit = async (stream: StreamName, time: string | undefined, log: string): Promise<void> => {
-      const at = time ?? new Date().toISOString();
+    const engine = this.engine;
+    let batch: LogRecord[] = [];
+    const add = (line: MergedLine | undefined): void => {
+      if (!line) return;
+      const at = line.time ?? new Date().toISOString();
       if (skip > 0 && position && at === position.time) {
         skip--;
         return;
       }
       skip = 0;
-      last = last && last.time === at ? { time: at, count: last.count + 1 } : { time: at, count: 1 };
-      this.#positions.set(container.id, last);
-      const pause = this.channel.push(this.engine === undefined ? { container, stream, time: at, log } : { container, stream, time: at, log, engine: this.engine });
-      if (pause) await pause;
+      if (last.time === at) last.count++;
+      else {
+        if (last.time === '') this.#positions.set(container.id, last);
+        last.time = at;
+        last.count = 1;
+      }
+      batch.push(engine === undefined ? { container, stream: line.stream, time: at, log: line.log } : { container, stream: line.stream, time: at, log: line.log, engine });
     };
-    const logs = this.docker.containers.get(container.id).logs({ follow: true, timestamps: true, since, signal: this.signal });
-    for await (const chunk of logs) {
-      const line = merger.push(chunk);
-      if (line) await emit(line.stream, line.time, line.log);
+    const onMessage = (stream: StreamName, time: string | undefined, data: Buffer): void => add(merger.message(stream, time, data));
+    const res = await this.docker.transport.request({
+      method: 'GET',
+      path: `/containers/${encodeURIComponent(container.id)}/logs`,
+      query: { follow: true, stdout: true, stderr: true, timestamps: true, since },
+      signal: this.signal,
+      highWaterMark: FOLLOW_WINDOW,
+    });
+    // Framing as the SDK decides it: the Content-Type (API 1.42+), else the container's TTY.
+    const type = String(res.headers['content-type'] ?? '');
+    const frames = new LogFrames(type.includes('raw-stream') || (!type.includes('multiplexed-stream') && tty));
+    // Every message of one socket read goes to the channel at once: one await per read, not per
+    // line. The read is let go before waiting, so a paused follower holds only its lines.
+    const take = (bytes: Uint8Array): Promise<void> | undefined => {
+      frames.push(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), onMessage);
+      if (batch.length === 0) return undefined;
+      const lines = batch;
+      batch = [];
+      return this.channel.pushAll(lines);
+    };
+    const reads = res.body[Symbol.asyncIterator]();
+    try {
+      for (let read = await reads.next(); !read.done; read = await reads.next()) {
+        const pause = take(read.value);
+        if (pause) {
+          read = { done: false, value: EMPTY };
+          await pause;
+        }
+      }
+    } catch (err) {
+      await reads.return?.().catch(() => undefined);
+      throw err;
     }
     if (this.signal.aborted) return false;
-    for (const line of merger.flush()) await emit(line.stream, line.time, line.log);
+    frames.end();
+    for (const line of merger.flush()) add(line);
+    this.channel.pushAll(batch);
     return true;
   }
+}
+
+/**
+ * Bytes a followed log holds unread before its socket is paused. Small: with hundreds of
+ * containers each paused stream keeps its window, and the engine keeps the rest of the log.
+ */
+const FOLLOW_WINDOW = 16 * 1024;
+const EMPTY = new Uint8Array(0);
+
+/** `since` as the engine's query takes it (Unix seconds for a Date). */
+function encodeSince(value: TimeValue | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new TypeError('Invalid Date passed as since.');
+    return (value.getTime() / 1000).toFixed(3);
+  }
+  return String(value);
 }
 
 function isReconnected(event: DockerEvent | ReconnectedEvent): event is ReconnectedEvent {

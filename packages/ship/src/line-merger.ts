@@ -36,9 +36,13 @@ export class LineMerger {
 
   /** Adds one message of the log; returns the line it completes, if any. */
   push(chunk: Chunk): MergedLine | undefined {
-    const partial = this.#partial[chunk.stream];
-    if (partial.parts.length === 0) partial.time = chunk.timestamp;
-    const data = chunk.data;
+    return this.message(chunk.stream, chunk.timestamp, chunk.data);
+  }
+
+  /** {@link LineMerger.push} with the message's parts as arguments. */
+  message(stream: StreamName, timestamp: string | undefined, data: Uint8Array): MergedLine | undefined {
+    const partial = this.#partial[stream];
+    if (partial.parts.length === 0) partial.time = timestamp;
     const newline = data.byteLength > 0 && data[data.byteLength - 1] === NEWLINE;
     if (newline || data.byteLength < PART_SIZE) {
       const end = newline ? data.byteLength - 1 : data.byteLength;
@@ -48,7 +52,7 @@ export class LineMerger {
         partial.parts.push(data.subarray(0, end));
         text = utf8.decode(Buffer.concat(partial.parts));
       }
-      const line: MergedLine = { stream: chunk.stream, time: partial.time, log: text };
+      const line: MergedLine = { stream, time: partial.time, log: text };
       partial.parts = [];
       partial.bytes = 0;
       return line;

@@ -1,8 +1,9 @@
 import { AbortError, type Docker, type Fleet, type TimeValue } from 'dockyard';
 import { Checkpoint } from './checkpoint.js';
-import { DEFAULT_TAG, driverRecord, expandTag, extraAttributes } from './driver-record.js';
+import { DEFAULT_TAG, driverRecord, driverTemplates, type DriverTemplates, expandTag, extraAttributes } from './driver-record.js';
 import { EventTime } from './event-time.js';
-import { followAll, type LogPosition } from './follow-all.js';
+import type { Channel } from './channel.js';
+import { followInto, type LogPosition, type LogRecord } from './follow-all.js';
 import type { ForwardSender, SendCallback } from './forward.js';
 import type { ContainerSelector } from './select.js';
 
@@ -115,49 +116,56 @@ class ShipRun {
         }),
       options.checkpointIntervalMs ?? 1000,
     );
+    let records: Channel<LogRecord> | undefined;
     const aborted = new Promise<void>((resolve) => this.#abort.signal.addEventListener('abort', () => resolve(), { once: true }));
     try {
-      const records = followAll(options.source, {
+      records = followInto(options.source, {
         include: options.include,
         exclude: options.exclude,
         since: options.since,
         resume: (id) => checkpoint.positions.get(id),
         signal: this.#abort.signal,
       });
-      const tags = new Map<string, { tag: string; extra: Record<string, string> | undefined }>();
-      for await (const record of records) {
-        const { container } = record;
-        let state = this.#containers.get(container.id);
-        if (!state) {
-          const resumed = checkpoint.positions.get(container.id);
-          const acked: ContainerShipState = { id: container.id, name: container.name, read: 0, acked: 0, position: resumed, lagMs: undefined };
-          // One callback per container; each record's position comes back as its token.
-          const onAck = (err?: Error, token?: unknown): void => {
-            if (err) return;
-            acked.acked++;
-            acked.position = token as LogPosition;
-            checkpoint.advance(container.id, token as LogPosition);
-          };
-          state = Object.assign(acked, { readPosition: resumed, onAck });
-          this.#containers.set(container.id, state);
-          tags.set(container.id, { tag: expandTag(template, container), extra: extrasWanted ? extraAttributes(container, to.options) : undefined });
+      const tags = new Map<string, SendAs>();
+      // A batch of records per await (what the followers read since), not one each.
+      for (let batch = await records.take(TAKE); batch !== undefined; batch = await records.take(TAKE)) {
+        for (const record of batch) {
+          const { container } = record;
+          let state = this.#containers.get(container.id);
+          if (!state) {
+            const resumed = checkpoint.positions.get(container.id);
+            const acked: ContainerShipState = { id: container.id, name: container.name, read: 0, acked: 0, position: resumed, lagMs: undefined };
+            // One callback per container; each record's position comes back as its token.
+            const onAck = (err?: Error, token?: unknown): void => {
+              if (err) return;
+              acked.acked++;
+              acked.position = token as LogPosition;
+              checkpoint.advance(container.id, token as LogPosition);
+            };
+            state = Object.assign(acked, { readPosition: resumed, onAck });
+            this.#containers.set(container.id, state);
+            const extra = extrasWanted ? extraAttributes(container, to.options) : undefined;
+            tags.set(container.id, { tag: expandTag(template, container), extra, templates: driverTemplates(container, extra) });
+          }
+          const prev = state.readPosition;
+          const position: LogPosition = prev && prev.time === record.time ? { time: record.time, count: prev.count + 1 } : { time: record.time, count: 1 };
+          state.readPosition = position;
+          state.read++;
+          const { tag, extra, templates } = tags.get(container.id) as SendAs;
+          const encoded = templates?.[record.stream];
+          if (encoded) to.writeTemplated(tag, EventTime.fromRfc3339(record.time), encoded, record.log, state.onAck, position);
+          else to.write(tag, EventTime.fromRfc3339(record.time), driverRecord(record, extra), state.onAck, position);
         }
-        const prev = state.readPosition;
-        const position: LogPosition = prev && prev.time === record.time ? { time: record.time, count: prev.count + 1 } : { time: record.time, count: 1 };
-        state.readPosition = position;
-        state.read++;
-        const { tag, extra } = tags.get(container.id) as { tag: string; extra: Record<string, string> | undefined };
-        const ok = to.write(tag, EventTime.fromRfc3339(record.time), driverRecord(record, extra), state.onAck, position);
-        if (!ok) {
-          // Backpressure: no more reading until the receiver acked enough (or we are stopped).
-          await Promise.race([to.drain(), aborted]);
-          if (to.failed && !this.#abort.signal.aborted) throw to.failed;
-        }
+        // Backpressure: no more reading until the receiver acked enough (or we are stopped).
+        if (to.full) await Promise.race([to.drain(), aborted]);
+        if (to.failed && !this.#abort.signal.aborted) throw to.failed;
+        if (this.#abort.signal.aborted) break;
       }
     } catch (err) {
       failure = err;
     } finally {
       this.#abort.abort();
+      await records?.return();
       // What was sent gets a while to be acked; then whatever is still unacked is dropped here
       // (the engine still has it: the next run ships it again from the checkpoint).
       const flushed = await Promise.race([
@@ -203,6 +211,16 @@ class ShipRun {
     }
   }
 }
+
+/** How a container's records are sent: its tag, the driver's extra fields, and their pre-encoded templates. */
+interface SendAs {
+  tag: string;
+  extra: Record<string, string> | undefined;
+  templates: DriverTemplates | undefined;
+}
+
+/** Records taken per turn: the pending window is checked between turns, so it overshoots by at most this. */
+const TAKE = 512;
 
 function delay(ms: number): Promise<false> {
   return new Promise((resolve) => setTimeout(() => resolve(false), ms).unref());
