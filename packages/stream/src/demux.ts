@@ -179,7 +179,7 @@ class FrameDemuxer extends PullIterator<Uint8Array, Chunk> {
       const space = spaceIn(chunk, pos, Math.min(take, STAMP_WINDOW));
       if (space > 0) {
         this.#stampPending = false;
-        this.#stamp = latin1(chunk, pos, space);
+        this.#stamp = decodeStamp(chunk, pos, space);
         if (take > space + 1) this.#push(view(chunk, pos + space + 1, take - space - 1));
       } else if (space === 0 || take >= STAMP_WINDOW || last) {
         this.#stampPending = false;
@@ -203,7 +203,7 @@ class FrameDemuxer extends PullIterator<Uint8Array, Chunk> {
     this.#prefixFill = 0;
     let kept = 0;
     if (space > 0) {
-      this.#stamp = latin1(this.#prefix, 0, space);
+      this.#stamp = decodeStamp(this.#prefix, 0, space);
       kept = space + 1;
     }
     // What of the gathered prefix is payload: a copy, at most the window's few bytes.
@@ -253,9 +253,13 @@ function spaceIn(bytes: Uint8Array, from: number, length: number): number {
   return -1;
 }
 
-/** `length` bytes from `from` as a string, one character per byte (timestamps are ASCII). */
-function latin1(bytes: Uint8Array, from: number, length: number): string {
+/** `length` bytes from `from` as UTF-8 text; ASCII (every engine timestamp) without a decoder call. */
+function decodeStamp(bytes: Uint8Array, from: number, length: number): string {
   let text = '';
-  for (let i = 0; i < length; i++) text += String.fromCharCode(bytes[from + i] as number);
+  for (let i = 0; i < length; i++) {
+    const byte = bytes[from + i] as number;
+    if (byte >= 0x80) return new TextDecoder().decode(bytes.subarray(from, from + length));
+    text += String.fromCharCode(byte);
+  }
   return text;
 }

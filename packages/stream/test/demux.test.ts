@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { demuxFrames, StreamError } from '../src/index.js';
-import { concat, frame, outcome, rechunk, referenceDemux, TrackedSource, text } from './support.js';
+import { bytes, concat, frame, outcome, rechunk, referenceDemux, TrackedSource, text } from './support.js';
 
 async function demux(chunks: Uint8Array[]) {
   return outcome(demuxFrames(new TrackedSource(chunks)));
@@ -250,6 +250,62 @@ describe('demuxFrames properties', () => {
           else if (reference.error === 'invalid') expect(message).toMatch(/^invalid frame header/);
           else if (reference.error !== 'system:') expect(message).toBe(reference.error.slice('system:'.length));
         }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+const STAMP = '2026-11-23T18:28:43.123456789Z';
+
+describe('demuxFrames with timestamps', () => {
+  it('splits each frame\'s prefix into timestamp on all of its pieces, also a prefix split across chunks', async () => {
+    const data = concat([frame(1, `${STAMP} hello\n`), frame(2, `${STAMP} world\n`)]);
+    const chunks = rechunk(data, [12, 5, 30]); // the first prefix spans three chunks
+    const { items, error } = await outcome(demuxFrames(new TrackedSource(chunks), { timestamps: true }));
+    expect(error).toBeUndefined();
+    expect(runs(items.map((c) => ({ stream: `${c.stream} ${c.timestamp}`, data: c.data })))).toEqual([
+      [`stdout ${STAMP}`, Buffer.from('hello\n').toString('hex')],
+      [`stderr ${STAMP}`, Buffer.from('world\n').toString('hex')],
+    ]);
+  });
+
+  it('passes a frame without a space in its first 41 bytes, or starting with one, unchanged', async () => {
+    const long = 'x'.repeat(60);
+    const { items } = await outcome(demuxFrames(new TrackedSource([concat([frame(1, long), frame(1, ' lead'), frame(1, 'short')])]), { timestamps: true }));
+    expect(items.map((c) => [text(c.data), c.timestamp])).toEqual([
+      [long, undefined],
+      [' lead', undefined],
+      ['short', undefined],
+    ]);
+  });
+
+  it('gives the same timestamps and bytes per frame whatever the chunking', async () => {
+    const message = fc.record({
+      type: fc.integer({ min: 0, max: 2 }),
+      stamp: fc.oneof(fc.constant(STAMP), fc.constant('2026-11-23T18:28:44Z'), fc.constant(''), fc.string({ unit: 'binary', maxLength: 45 })),
+      body: fc.string({ maxLength: 300 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(message, { maxLength: 10 }), chunkSizes, async (spec, sizes) => {
+        const payloads = spec.map((m) => bytes(m.stamp === '' ? m.body : `${m.stamp} ${m.body}`));
+        const data = concat(spec.map((m, i) => frame(m.type, payloads[i]!)));
+        const { items, error } = await outcome(demuxFrames(new TrackedSource(rechunk(data, sizes)), { timestamps: true }));
+        expect(error).toBeUndefined();
+        // The model: the whole frame at once, the first space at index 1..40 ends the prefix.
+        const model = spec.flatMap((m, i) => {
+          const payload = payloads[i]!;
+          const stream = m.type === 2 ? 'stderr' : 'stdout';
+          if (payload.length === 0) return [];
+          const space = payload.indexOf(0x20);
+          if (space > 0 && space <= 40) {
+            const rest = payload.subarray(space + 1);
+            return rest.length === 0 ? [] : [{ stream: `${stream} ${text(payload.subarray(0, space))}`, data: rest }];
+          }
+          return [{ stream: `${stream} undefined`, data: payload }];
+        });
+        // A frame's pieces carry one timestamp; frames with equal tags join in both lists alike.
+        expect(runs(items.map((c) => ({ stream: `${c.stream} ${c.timestamp}`, data: c.data })))).toEqual(runs(model));
       }),
       { numRuns: 1000 },
     );
