@@ -22,12 +22,15 @@ export class LazyStream<T> implements AsyncIterable<T>, AsyncDisposable {
   readonly #abort = new AbortController();
   readonly #userSignal: AbortSignal | undefined;
   readonly #unlink: () => void;
+  readonly #onEnd: (() => void) | undefined;
   #iterator: AsyncIterator<T> | undefined;
   #taken = false;
 
-  constructor(open: OpenSource<T>, options: StreamOptions = {}) {
+  /** `onEnd` is called once when reading stops by any means: the end, an error, or a close. */
+  constructor(open: OpenSource<T>, options: StreamOptions = {}, onEnd?: () => void) {
     this.#open = open;
     this.#userSignal = options.signal;
+    this.#onEnd = onEnd;
     this.#unlink = linkAbort(options.signal, (reason) => this.#abort.abort(reason));
   }
 
@@ -61,6 +64,7 @@ export class LazyStream<T> implements AsyncIterable<T>, AsyncDisposable {
 
   #release(): void {
     this.#unlink();
+    this.#onEnd?.();
   }
 
   #iterate(): AsyncIterator<T> {
@@ -79,23 +83,31 @@ export class LazyStream<T> implements AsyncIterable<T>, AsyncDisposable {
         // The source is being torn down; its own error on the way out is not the caller's.
       }
     };
+    const ended = (result: IteratorResult<T>): IteratorResult<T> => {
+      if (result.done && !finished) {
+        finished = true;
+        this.#release();
+      }
+      return result;
+    };
+    const failed = async (err: unknown): Promise<never> => {
+      const mapped = this.#abort.signal.aborted && !finished ? this.#abortError(err) : err;
+      await finish();
+      throw mapped;
+    };
+    /** Reads before the source is open: open it once, then read from it. */
+    let opening: Promise<AsyncIterator<T>> | undefined;
+    const first = async (): Promise<IteratorResult<T>> => {
+      opening ??= this.#open(this.#abort.signal).then((source) => (inner = source[Symbol.asyncIterator]()));
+      return (await opening).next();
+    };
     return {
-      next: async (): Promise<IteratorResult<T>> => {
-        if (finished) return { done: true, value: undefined };
-        try {
-          if (this.#abort.signal.aborted) throw this.#abortError();
-          if (!inner) inner = (await this.#open(this.#abort.signal))[Symbol.asyncIterator]();
-          const result = await inner.next();
-          if (result.done) {
-            finished = true;
-            this.#release();
-          }
-          return result;
-        } catch (err) {
-          const mapped = this.#abort.signal.aborted && !finished ? this.#abortError(err) : err;
-          await finish();
-          throw mapped;
-        }
+      // Once open, one `then` per item and no async frame: this is on every chunk's path.
+      next: (): Promise<IteratorResult<T>> => {
+        if (finished) return Promise.resolve({ done: true, value: undefined });
+        // Aborted between reads: stop here, whatever the source still holds.
+        if (this.#abort.signal.aborted) return failed(this.#abortError());
+        return (inner ? inner.next() : first()).then(ended, failed);
       },
       return: async (value?: unknown): Promise<IteratorResult<T>> => {
         await finish();

@@ -181,7 +181,7 @@ export class Container {
         timeout: follow ? 0 : undefined,
       });
       const framing = framingFromContentType(res.headers['content-type'], this.#transport.apiVersion) ?? known ?? (await this.#ttyFraming(signal));
-      return { chunks: chunksOf(res.body, framing), timestamped: timestamps === true && framing === 'multiplexed' };
+      return { chunks: chunksOf(res.body, framing, timestamps === true) };
     }, options);
   }
 

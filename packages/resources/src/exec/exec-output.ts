@@ -22,15 +22,7 @@ export class ProcessOutput {
 
   constructor(open: (signal: AbortSignal) => Promise<AsyncIterable<Chunk>>, options: StreamOptions = {}) {
     this.#options = options;
-    const onEnd = () => this.#resolveEnded();
-    this.#chunks = new LazyStream(async (signal) => {
-      try {
-        return tracked(await open(signal), onEnd);
-      } catch (err) {
-        onEnd();
-        throw err;
-      }
-    }, options);
+    this.#chunks = new LazyStream(open, options, () => this.#resolveEnded());
   }
 
   /** The stream every view reads, closed by `close()`. */
@@ -82,14 +74,6 @@ export class ProcessOutput {
       throw new TypeError(`This output is already read as ${this.#view}: read it one way (chunks, stdout/stderr, or wait()).`);
     }
     this.#view = view;
-  }
-}
-
-async function* tracked<T>(source: AsyncIterable<T>, onEnd: () => void): AsyncGenerator<T> {
-  try {
-    yield* source;
-  } finally {
-    onEnd();
   }
 }
 
