@@ -15,11 +15,13 @@ const sampler = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }, 250);
 let abortedAt = 0;
-const follow = async (id) => {
+// One handle per container, as an application holds it: on API 1.41 the handle inspects its
+// container once (Config.Tty decides the framing), not once per stream.
+const follow = async (container) => {
   let got = 0;
   try {
     // tail: 0, so each stream carries only what the container writes while it is held.
-    for await (const { data } of docker.containers.get(id).logs({ follow: true, tail: 0, signal: controller.signal })) {
+    for await (const { data } of container.logs({ follow: true, tail: 0, signal: controller.signal })) {
       got += data.length;
     }
     return { got, ok: false, endedAt: performance.now() };
@@ -29,8 +31,13 @@ const follow = async (id) => {
     bytes += got;
   }
 };
-const loops = ids.flatMap((id) => Array.from({ length: PER }, () => follow(id)));
+const loops = ids.flatMap((id) => {
+  const container = docker.containers.get(id);
+  return Array.from({ length: PER }, () => follow(container));
+});
 await new Promise((resolve) => setTimeout(resolve, HOLD * 1000));
+if (process.env.SHOW_MEMORY) console.error(JSON.stringify(process.memoryUsage()));
+if (process.env.HEAP_SNAPSHOT) (await import('node:v8')).writeHeapSnapshot(process.env.HEAP_SNAPSHOT);
 abortedAt = performance.now();
 controller.abort();
 const results = await Promise.all(loops);

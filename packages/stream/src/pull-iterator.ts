@@ -1,6 +1,16 @@
 import { closeSource } from './close-source.js';
 
 /**
+ * Optional method of a source iterator (`@dockyard/transport`'s readers have it): a value
+ * already received, without a promise, or undefined when none waits.
+ */
+const TAKE_QUEUED = Symbol.for('dockyard.takeQueued');
+/** Source values taken synchronously per pull, so one pull never runs unbounded. */
+const MAX_TAKEN = 256;
+
+type QueuedSource<I> = AsyncIterator<I> & { [TAKE_QUEUED]?: () => I | undefined };
+
+/**
  * Base of this package's iterators. It pulls one value at a time from a source, lets the
  * subclass turn it into any number of output items (`accept`), and hands those out one per
  * `next()` without a further await, so a source chunk holding many frames costs one promise
@@ -15,7 +25,7 @@ export abstract class PullIterator<I, O> implements AsyncIterableIterator<O> {
   protected readonly out: O[] = [];
   #head = 0;
   readonly #source: AsyncIterable<I>;
-  #iterator: AsyncIterator<I> | undefined;
+  #iterator: QueuedSource<I> | undefined;
   /** The source ended, threw or was closed: never pull from it again. */
   #sourceDone = false;
   /** Nothing more goes out after the queue (the consumer returned, or the end was delivered). */
@@ -84,7 +94,7 @@ export abstract class PullIterator<I, O> implements AsyncIterableIterator<O> {
         this.#finished = true;
         return { done: true, value: undefined };
       }
-      this.#iterator ??= this.#source[Symbol.asyncIterator]();
+      this.#iterator ??= this.#source[Symbol.asyncIterator]() as QueuedSource<I>;
       let result: IteratorResult<I>;
       try {
         result = await this.#iterator.next();
@@ -102,6 +112,15 @@ export abstract class PullIterator<I, O> implements AsyncIterableIterator<O> {
           this.finish();
         } else {
           this.accept(result.value);
+          // Values the source already holds go through now: no promise and await for each.
+          const take = this.#iterator[TAKE_QUEUED];
+          if (take !== undefined) {
+            for (let n = 1; n < MAX_TAKEN; n++) {
+              const more = take.call(this.#iterator);
+              if (more === undefined) break;
+              this.accept(more);
+            }
+          }
         }
       } catch (error) {
         this.#failure = { error };

@@ -210,13 +210,14 @@ describe('demuxFrames properties', () => {
     );
   });
 
-  it('per-stream bytes equal the frames\' payloads whatever the chunking', async () => {
+  it('per-stream bytes equal the frames\' payloads whatever the chunking, chunks taken synchronously or not', async () => {
+    const queued = fc.option(fc.array(fc.boolean(), { minLength: 1, maxLength: 6 }), { nil: undefined });
     await fc.assert(
-      fc.asyncProperty(frames, chunkSizes, chunkSizes, async (spec, sizesA, sizesB) => {
+      fc.asyncProperty(frames, chunkSizes, chunkSizes, queued, async (spec, sizesA, sizesB, takes) => {
         const payloads = spec.map((f) => payloadOf(f.size, f.seed));
         const data = concat(spec.map((f, i) => frame(f.type, payloads[i]!)));
         const perStream = async (sizes: number[]) => {
-          const { items, error } = await outcome(demuxFrames(new TrackedSource(rechunk(data, sizes))));
+          const { items, error } = await outcome(demuxFrames(new TrackedSource(rechunk(data, sizes), { queued: takes })));
           expect(error).toBeUndefined();
           const side = (name: string) => Buffer.from(concat(items.filter((c) => c.stream === name).map((c) => c.data))).toString('hex');
           return [side('stdout'), side('stderr')];

@@ -58,7 +58,7 @@ export class TrackedSource<T> implements AsyncIterableIterator<T> {
 
   constructor(
     private readonly items: readonly T[],
-    private readonly options: { hang?: boolean; failWith?: unknown } = {},
+    private readonly options: { hang?: boolean; failWith?: unknown; queued?: readonly boolean[] } = {},
   ) {}
 
   [Symbol.asyncIterator](): this {
@@ -77,6 +77,19 @@ export class TrackedSource<T> implements AsyncIterableIterator<T> {
       this.#pending = resolve;
     });
   }
+
+  /**
+   * With `queued`, items also come out synchronously through the `Symbol.for('dockyard.takeQueued')`
+   * method (as `@dockyard/transport`'s readers offer it): `queued[i]` says whether the i-th call
+   * finds an item waiting.
+   */
+  [Symbol.for('dockyard.takeQueued')](): T | undefined {
+    const waiting = this.options.queued?.[this.takes++ % this.options.queued.length];
+    if (!waiting || this.returned > 0 || this.#index >= this.items.length) return undefined;
+    return this.items[this.#index++] as T;
+  }
+
+  takes = 0;
 
   async return(): Promise<IteratorResult<T>> {
     this.returned++;

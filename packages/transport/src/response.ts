@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { readStream } from './read-stream.js';
+import { type QueuedReader, TAKE_QUEUED, readStream } from './read-stream.js';
 import { type FailedRequest, mapRequestError } from './error-mapping.js';
 
 /**
@@ -95,7 +95,8 @@ class ResponseBody implements AsyncIterable<Uint8Array> {
     const readable = this.#readable;
     const failed = this.#failed;
     const inner = readStream(readable);
-    return {
+    const iterator: QueuedReader = {
+      [TAKE_QUEUED]: inner[TAKE_QUEUED],
       next: () =>
         inner.next().then(undefined, (err: unknown) => {
           throw mapRequestError(err, failed);
@@ -108,6 +109,7 @@ class ResponseBody implements AsyncIterable<Uint8Array> {
         return { done: true, value: undefined };
       },
     };
+    return iterator;
   }
 }
 
