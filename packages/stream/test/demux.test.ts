@@ -216,7 +216,7 @@ describe('demuxFrames properties', () => {
       fc.asyncProperty(frames, chunkSizes, chunkSizes, queued, async (spec, sizesA, sizesB, takes) => {
         const payloads = spec.map((f) => payloadOf(f.size, f.seed));
         const data = concat(spec.map((f, i) => frame(f.type, payloads[i]!)));
-        const perStream = async (sizes: number[]) => {
+        const perStream = async (sizes: readonly number[]) => {
           const { items, error } = await outcome(demuxFrames(new TrackedSource(rechunk(data, sizes), { queued: takes })));
           expect(error).toBeUndefined();
           const side = (name: string) => Buffer.from(concat(items.filter((c) => c.stream === name).map((c) => c.data))).toString('hex');
