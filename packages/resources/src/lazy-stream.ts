@@ -1,6 +1,16 @@
 import { AbortError, type DockerError, linkAbort } from '@dockyard/transport';
 import type { StreamOptions } from './call-options.js';
 
+/**
+ * Key of the hook `@dockyard/stream`'s iterators offer: with it, `next()` hands out the source's
+ * own promise (no `then` per item) and still learns of the end and of errors.
+ */
+const SETTLE = Symbol.for('dockyard.settle');
+
+type Settling<T> = AsyncIterator<T> & {
+  [SETTLE]?: (hook: { end(): void; error(error: unknown): unknown }) => void;
+};
+
 /** Opens the source of a {@link LazyStream}: called once, on the first `next()`. */
 export type OpenSource<T> = (signal: AbortSignal) => Promise<AsyncIterable<T>>;
 
@@ -70,6 +80,8 @@ export class LazyStream<T> implements AsyncIterable<T>, AsyncDisposable {
   #iterate(): AsyncIterator<T> {
     let inner: AsyncIterator<T> | undefined;
     let finished = false;
+    /** The source reports its end and errors itself: its promises go out as they are. */
+    let direct = false;
     const finish = async (): Promise<void> => {
       if (finished) return;
       finished = true;
@@ -97,8 +109,30 @@ export class LazyStream<T> implements AsyncIterable<T>, AsyncDisposable {
     };
     /** Reads before the source is open: open it once, then read from it. */
     let opening: Promise<AsyncIterator<T>> | undefined;
+    const attach = (source: AsyncIterable<T>): AsyncIterator<T> => {
+      const iterator = source[Symbol.asyncIterator]() as Settling<T>;
+      const settle = iterator[SETTLE];
+      if (typeof settle === 'function') {
+        settle.call(iterator, {
+          end: () => {
+            if (finished) return;
+            finished = true;
+            this.#release();
+          },
+          error: (err: unknown) => {
+            const mapped = this.#abort.signal.aborted && !finished ? this.#abortError(err) : err;
+            void finish();
+            return mapped;
+          },
+        });
+        direct = true;
+      }
+      inner = iterator;
+      return iterator;
+    };
     const first = async (): Promise<IteratorResult<T>> => {
-      opening ??= this.#open(this.#abort.signal).then((source) => (inner = source[Symbol.asyncIterator]()));
+      opening ??= this.#open(this.#abort.signal).then(attach);
+      // The first read goes through `then` below whatever the source: it may fail before the hook.
       return (await opening).next();
     };
     return {
@@ -107,6 +141,7 @@ export class LazyStream<T> implements AsyncIterable<T>, AsyncDisposable {
         if (finished) return Promise.resolve({ done: true, value: undefined });
         // Aborted between reads: stop here, whatever the source still holds.
         if (this.#abort.signal.aborted) return failed(this.#abortError());
+        if (direct) return (inner as AsyncIterator<T>).next();
         return (inner ? inner.next() : first()).then(ended, failed);
       },
       return: async (value?: unknown): Promise<IteratorResult<T>> => {

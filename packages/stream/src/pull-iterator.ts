@@ -11,6 +11,18 @@ const MAX_TAKEN = 256;
 type QueuedSource<I> = AsyncIterator<I> & { [TAKE_QUEUED]?: () => I | undefined };
 
 /**
+ * Key of the method a wrapper (dockyard's `LazyStream`) uses to learn how the iteration ends
+ * without a `then` on every item: `end()` runs once the end is delivered, `error(e)` turns
+ * the error about to be thrown into the one to throw.
+ */
+const SETTLE = Symbol.for('dockyard.settle');
+
+interface SettleHook {
+  end(): void;
+  error(error: unknown): unknown;
+}
+
+/**
  * Base of this package's iterators. It pulls one value at a time from a source, lets the
  * subclass turn it into any number of output items (`accept`), and hands those out one per
  * `next()` without a further await, so a source chunk holding many frames costs one promise
@@ -33,6 +45,7 @@ export abstract class PullIterator<I, O> implements AsyncIterableIterator<O> {
   /** An error to throw once the queued items are out. */
   #failure: { error: unknown } | undefined;
   #pulling: Promise<IteratorResult<O>> | undefined;
+  #hook: SettleHook | undefined;
 
   constructor(source: AsyncIterable<I>) {
     this.#source = source;
@@ -64,6 +77,26 @@ export abstract class PullIterator<I, O> implements AsyncIterableIterator<O> {
 
   readonly #retry = (): Promise<IteratorResult<O>> => this.next();
 
+  /** Registers the wrapper's {@link SettleHook} (see `SETTLE`). */
+  [SETTLE](hook: SettleHook): void {
+    this.#hook = hook;
+  }
+
+  /** One pull, its end or error reported to the hook when there is one (once per source value, not per item). */
+  #pull(): Promise<IteratorResult<O>> {
+    const pulled = this.#pullItem();
+    return this.#hook === undefined ? pulled : pulled.then(this.#settled, this.#failed);
+  }
+
+  readonly #settled = (result: IteratorResult<O>): IteratorResult<O> => {
+    if (result.done) this.#hook?.end();
+    return result;
+  };
+
+  readonly #failed = (error: unknown): never => {
+    throw this.#hook === undefined ? error : this.#hook.error(error);
+  };
+
   /** Stops the iteration and closes the source (so `break` closes the socket below). */
   async return(value?: unknown): Promise<IteratorResult<O>> {
     this.#finished = true;
@@ -79,7 +112,7 @@ export abstract class PullIterator<I, O> implements AsyncIterableIterator<O> {
     await this.return();
   }
 
-  async #pull(): Promise<IteratorResult<O>> {
+  async #pullItem(): Promise<IteratorResult<O>> {
     for (;;) {
       if (this.#head < this.out.length) return { done: false, value: this.out[this.#head++] as O };
       this.out.length = 0;
