@@ -8,13 +8,23 @@ import type { StreamOptions } from './call-options.js';
 const SETTLE = Symbol.for('dockyard.settle');
 
 type Settling<T> = AsyncIterator<T> & {
-  [SETTLE]?: (hook: { end(): void; error(error: unknown): unknown }) => void;
+  [SETTLE]?: (hook: { end(): Promise<void> | undefined; error(error: unknown): unknown }) => void;
 };
+
+/** What a {@link LazyStream}'s owner learns of its end. */
+export interface LazyStreamHooks {
+  /** Called once when reading stops by any means: the end, an error, or a close. */
+  onEnd?: () => void;
+  /**
+   * Runs once the source ended by itself, before the end is handed out; may throw to say the
+   * end was not a normal one (e.g. a dropped connection).
+   */
+  afterEnd?: (signal: AbortSignal) => Promise<void>;
+}
 
 /** Opens the source of a {@link LazyStream}: called once, on the first `next()`. */
 export type OpenSource<T> = (signal: AbortSignal) => Promise<AsyncIterable<T>>;
 
-export type { StreamOptions };
 
 /**
  * An async iterable whose request starts on the first `next()`, not before, and that can be
@@ -32,15 +42,15 @@ export class LazyStream<T> implements AsyncIterable<T>, AsyncDisposable {
   readonly #abort = new AbortController();
   readonly #userSignal: AbortSignal | undefined;
   readonly #unlink: () => void;
-  readonly #onEnd: (() => void) | undefined;
+  readonly #hooks: LazyStreamHooks;
   #iterator: AsyncIterator<T> | undefined;
   #taken = false;
 
-  /** `onEnd` is called once when reading stops by any means: the end, an error, or a close. */
-  constructor(open: OpenSource<T>, options: StreamOptions = {}, onEnd?: () => void) {
+  /** `hooks`: what the owner learns of the end (see {@link LazyStreamHooks}). */
+  constructor(open: OpenSource<T>, options: StreamOptions = {}, hooks: LazyStreamHooks = {}) {
     this.#open = open;
     this.#userSignal = options.signal;
-    this.#onEnd = onEnd;
+    this.#hooks = hooks;
     this.#unlink = linkAbort(options.signal, (reason) => this.#abort.abort(reason));
   }
 
@@ -74,7 +84,7 @@ export class LazyStream<T> implements AsyncIterable<T>, AsyncDisposable {
 
   #release(): void {
     this.#unlink();
-    this.#onEnd?.();
+    this.#hooks.onEnd?.();
   }
 
   #iterate(): AsyncIterator<T> {
@@ -95,17 +105,33 @@ export class LazyStream<T> implements AsyncIterable<T>, AsyncDisposable {
         // The source is being torn down; its own error on the way out is not the caller's.
       }
     };
-    const ended = (result: IteratorResult<T>): IteratorResult<T> => {
-      if (result.done && !finished) {
-        finished = true;
-        this.#release();
-      }
-      return result;
-    };
     const failed = async (err: unknown): Promise<never> => {
       const mapped = this.#abort.signal.aborted && !finished ? this.#abortError(err) : err;
       await finish();
       throw mapped;
+    };
+    /** The source ended by itself: an abort (which closes the socket, so ends it) throws; `afterEnd` may. */
+    let ending: Promise<void> | undefined;
+    const atEnd = (): Promise<void> | undefined => {
+      if (ending !== undefined || finished) return ending;
+      if (this.#abort.signal.aborted) return (ending = failed(undefined));
+      const afterEnd = this.#hooks.afterEnd;
+      if (afterEnd === undefined) {
+        finished = true;
+        this.#release();
+        return undefined;
+      }
+      ending = afterEnd(this.#abort.signal).then(() => {
+        if (finished) return;
+        finished = true;
+        this.#release();
+      }, failed);
+      return ending;
+    };
+    const ended = (result: IteratorResult<T>): IteratorResult<T> | Promise<IteratorResult<T>> => {
+      if (!result.done) return result;
+      const after = atEnd();
+      return after === undefined ? result : after.then(() => result);
     };
     /** Reads before the source is open: open it once, then read from it. */
     let opening: Promise<AsyncIterator<T>> | undefined;
@@ -114,11 +140,7 @@ export class LazyStream<T> implements AsyncIterable<T>, AsyncDisposable {
       const settle = iterator[SETTLE];
       if (typeof settle === 'function') {
         settle.call(iterator, {
-          end: () => {
-            if (finished) return;
-            finished = true;
-            this.#release();
-          },
+          end: atEnd,
           error: (err: unknown) => {
             const mapped = this.#abort.signal.aborted && !finished ? this.#abortError(err) : err;
             void finish();

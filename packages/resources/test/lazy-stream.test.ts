@@ -125,7 +125,7 @@ describe('LazyStream', () => {
       const { open } = frames(['ab', 'cd']);
       let ends = 0;
       const got: string[] = [];
-      for await (const c of new LazyStream(open, {}, () => ends++)) got.push(Buffer.from(c.data).toString());
+      for await (const c of new LazyStream(open, {}, { onEnd: () => ends++ })) got.push(Buffer.from(c.data).toString());
       expect(got).toEqual(['ab', 'cd']);
       expect(ends).toBe(1);
     });
@@ -134,7 +134,7 @@ describe('LazyStream', () => {
       const { open, state } = frames(['ab'], { hang: true });
       const controller = new AbortController();
       let ends = 0;
-      const stream = new LazyStream(open, { signal: controller.signal }, () => ends++);
+      const stream = new LazyStream(open, { signal: controller.signal }, { onEnd: () => ends++ });
       const it = stream[Symbol.asyncIterator]();
       expect((await it.next()).done).toBe(false);
       expect((await it.next()).done).toBe(false); // the piece of the half frame
@@ -155,7 +155,7 @@ describe('LazyStream', () => {
       const got: string[] = [];
       await expect(
         (async () => {
-          for await (const c of new LazyStream(open, {}, () => ends++)) got.push(Buffer.from(c.data).toString());
+          for await (const c of new LazyStream(open, {}, { onEnd: () => ends++ })) got.push(Buffer.from(c.data).toString());
         })(),
       ).rejects.toBe(boom);
       expect(got).toEqual(['ab']);

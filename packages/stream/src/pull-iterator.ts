@@ -12,13 +12,14 @@ type QueuedSource<I> = AsyncIterator<I> & { [TAKE_QUEUED]?: () => I | undefined 
 
 /**
  * Key of the method a wrapper (dockyard's `LazyStream`) uses to learn how the iteration ends
- * without a `then` on every item: `end()` runs once the end is delivered, `error(e)` turns
- * the error about to be thrown into the one to throw.
+ * without a `then` on every item: `end()` runs before the end is delivered (a promise it
+ * returns is waited for, and its rejection thrown instead), `error(e)` turns the error about
+ * to be thrown into the one to throw.
  */
 const SETTLE = Symbol.for('dockyard.settle');
 
 interface SettleHook {
-  end(): void;
+  end(): Promise<void> | undefined;
   error(error: unknown): unknown;
 }
 
@@ -88,9 +89,9 @@ export abstract class PullIterator<I, O> implements AsyncIterableIterator<O> {
     return this.#hook === undefined ? pulled : pulled.then(this.#settled, this.#failed);
   }
 
-  readonly #settled = (result: IteratorResult<O>): IteratorResult<O> => {
-    if (result.done) this.#hook?.end();
-    return result;
+  readonly #settled = (result: IteratorResult<O>): IteratorResult<O> | Promise<IteratorResult<O>> => {
+    const after = result.done ? this.#hook?.end() : undefined;
+    return after === undefined ? result : after.then(() => result);
   };
 
   readonly #failed = (error: unknown): never => {

@@ -1,6 +1,7 @@
 import type { Chunk } from '@dockyard/stream';
 import { splitStreams } from '@dockyard/stream';
-import { LazyStream, type StreamOptions } from '../lazy-stream.js';
+import type { StreamOptions } from '../call-options.js';
+import { LazyStream } from '../lazy-stream.js';
 
 type View = 'chunks' | 'sides' | 'drain';
 
@@ -20,9 +21,18 @@ export class ProcessOutput {
     this.#resolveEnded = resolve;
   });
 
-  constructor(open: (signal: AbortSignal) => Promise<AsyncIterable<Chunk>>, options: StreamOptions = {}) {
+  /**
+   * `open` gives the output's chunks; `afterEnd`, when given, runs once they ended by
+   * themselves and may throw to say the end was not a normal one (e.g. a dropped connection).
+   */
+  constructor(
+    open: (signal: AbortSignal) => Promise<AsyncIterable<Chunk>>,
+    options: StreamOptions = {},
+    afterEnd?: (signal: AbortSignal) => Promise<void>,
+  ) {
     this.#options = options;
-    this.#chunks = new LazyStream(open, options, () => this.#resolveEnded());
+    // An aborted output throws AbortError at its end (LazyStream does that for every stream).
+    this.#chunks = new LazyStream(open, options, { onEnd: () => this.#resolveEnded(), afterEnd });
   }
 
   /** The stream every view reads, closed by `close()`. */
