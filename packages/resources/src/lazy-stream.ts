@@ -1,9 +1,12 @@
 import { AbortError, type DockerError, linkAbort } from '@dockyard/transport';
 import type { StreamOptions } from './call-options.js';
 
+/** Opens the source of a {@link LazyStream}: called once, on the first `next()`. */
+export type OpenSource<T> = (signal: AbortSignal) => Promise<AsyncIterable<T>>;
+
 /**
  * Key of the hook `@dockyard/stream`'s iterators offer: with it, `next()` hands out the source's
- * own promise (no `then` per item) and still learns of the end and of errors.
+ * own promises (no promise of its own per item) and still learns of the end and of errors.
  */
 const SETTLE = Symbol.for('dockyard.settle');
 
@@ -22,14 +25,19 @@ export interface LazyStreamHooks {
   afterEnd?: (signal: AbortSignal) => Promise<void>;
 }
 
-/** Opens the source of a {@link LazyStream}: called once, on the first `next()`. */
-export type OpenSource<T> = (signal: AbortSignal) => Promise<AsyncIterable<T>>;
-
 
 /**
  * An async iterable whose request starts on the first `next()`, not before, and that can be
  * stopped three equivalent ways: `break`/`return()`, an `AbortSignal`, or `await using`.
  * Each closes the socket below at once. It can be iterated once.
+ *
+ * Closing while another task awaits `next()` (e.g. `close()` or `await using` on a quiet
+ * followed log): that pending `next()` resolves `{ done: true }` at once, as if the stream
+ * had ended, whatever the source below is doing; an `AbortSignal` firing makes it reject with
+ * `AbortError` instead. Either way it settles: nothing is left waiting on a closed socket.
+ * (A source from `@dockyard/stream` is read without a promise of this class's own per item;
+ * it settles a pending read itself when its socket closes.) A source that ends by itself
+ * after an abort (closing a socket ends it) ends the loop with `AbortError` too.
  *
  * @example
  * ```ts
@@ -90,12 +98,17 @@ export class LazyStream<T> implements AsyncIterable<T>, AsyncDisposable {
   #iterate(): AsyncIterator<T> {
     let inner: AsyncIterator<T> | undefined;
     let finished = false;
-    /** The source reports its end and errors itself: its promises go out as they are. */
+    /** The source reports its end and errors itself (see SETTLE): its promises go out as they are. */
     let direct = false;
+    type Waiter = { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void };
+    // The next() calls in flight: a close or abort settles them even if the source never does.
+    const pending = new Set<Waiter>();
     const finish = async (): Promise<void> => {
       if (finished) return;
       finished = true;
       this.#release();
+      for (const waiter of pending) waiter.resolve({ done: true, value: undefined });
+      pending.clear();
       const source = inner;
       // Close the socket first: a source suspended on a read would otherwise hold return().
       this.#abort.abort();
@@ -105,16 +118,29 @@ export class LazyStream<T> implements AsyncIterable<T>, AsyncDisposable {
         // The source is being torn down; its own error on the way out is not the caller's.
       }
     };
-    const failed = async (err: unknown): Promise<never> => {
+    // The caller's signal fired (not a close: that finishes first): waiting reads end in AbortError.
+    this.#abort.signal.addEventListener(
+      'abort',
+      () => {
+        // No read waiting: the next next() sees the abort and throws.
+        if (finished || pending.size === 0) return;
+        const error = this.#abortError();
+        for (const waiter of pending) waiter.reject(error);
+        pending.clear();
+        void finish();
+      },
+      { once: true },
+    );
+    /** The source ended by itself: after an abort (which closes the socket, so ends it) that throws; `afterEnd` may. */
+    let ending: Promise<void> | undefined;
+    const failedAtEnd = async (err: unknown): Promise<never> => {
       const mapped = this.#abort.signal.aborted && !finished ? this.#abortError(err) : err;
       await finish();
       throw mapped;
     };
-    /** The source ended by itself: an abort (which closes the socket, so ends it) throws; `afterEnd` may. */
-    let ending: Promise<void> | undefined;
     const atEnd = (): Promise<void> | undefined => {
       if (ending !== undefined || finished) return ending;
-      if (this.#abort.signal.aborted) return (ending = failed(undefined));
+      if (this.#abort.signal.aborted) return (ending = failedAtEnd(undefined));
       const afterEnd = this.#hooks.afterEnd;
       if (afterEnd === undefined) {
         finished = true;
@@ -125,16 +151,9 @@ export class LazyStream<T> implements AsyncIterable<T>, AsyncDisposable {
         if (finished) return;
         finished = true;
         this.#release();
-      }, failed);
+      }, failedAtEnd);
       return ending;
     };
-    const ended = (result: IteratorResult<T>): IteratorResult<T> | Promise<IteratorResult<T>> => {
-      if (!result.done) return result;
-      const after = atEnd();
-      return after === undefined ? result : after.then(() => result);
-    };
-    /** Reads before the source is open: open it once, then read from it. */
-    let opening: Promise<AsyncIterator<T>> | undefined;
     const attach = (source: AsyncIterable<T>): AsyncIterator<T> => {
       const iterator = source[Symbol.asyncIterator]() as Settling<T>;
       const settle = iterator[SETTLE];
@@ -149,22 +168,45 @@ export class LazyStream<T> implements AsyncIterable<T>, AsyncDisposable {
         });
         direct = true;
       }
-      inner = iterator;
       return iterator;
     };
-    const first = async (): Promise<IteratorResult<T>> => {
-      opening ??= this.#open(this.#abort.signal).then(attach);
-      // The first read goes through `then` below whatever the source: it may fail before the hook.
-      return (await opening).next();
+    const pull = async (waiter: Waiter): Promise<IteratorResult<T>> => {
+      try {
+        if (this.#abort.signal.aborted) throw this.#abortError();
+        if (!inner) inner = attach(await this.#open(this.#abort.signal));
+        const result = await inner.next();
+        if (result.done) await atEnd();
+        return result;
+      } catch (err) {
+        const mapped = this.#abort.signal.aborted && !finished ? this.#abortError(err) : err;
+        pending.delete(waiter); // this read's own failure is its answer, not the close's `done`
+        await finish();
+        throw mapped;
+      }
     };
     return {
-      // Once open, one `then` per item and no async frame: this is on every chunk's path.
       next: (): Promise<IteratorResult<T>> => {
         if (finished) return Promise.resolve({ done: true, value: undefined });
-        // Aborted between reads: stop here, whatever the source still holds.
-        if (this.#abort.signal.aborted) return failed(this.#abortError());
-        if (direct) return (inner as AsyncIterator<T>).next();
-        return (inner ? inner.next() : first()).then(ended, failed);
+        if (direct) {
+          // Aborted between reads: stop here, whatever the source still holds.
+          if (this.#abort.signal.aborted) return failedAtEnd(undefined);
+          // The hot path: the source's own promise, no waiter, no async frame per item.
+          return (inner as AsyncIterator<T>).next();
+        }
+        return new Promise<IteratorResult<T>>((resolve, reject) => {
+          const waiter = { resolve, reject };
+          pending.add(waiter);
+          pull(waiter).then(
+            (result) => {
+              pending.delete(waiter);
+              resolve(result);
+            },
+            (err: unknown) => {
+              pending.delete(waiter);
+              reject(err);
+            },
+          );
+        });
       },
       return: async (value?: unknown): Promise<IteratorResult<T>> => {
         await finish();
