@@ -1,6 +1,8 @@
 // Follows the logs of every container in $CONTAINERS (comma-separated) $PER times each, all at
 // once, for $HOLD seconds, then ends them all with one AbortSignal. Prints JSON: streams that
 // delivered data, bytes, ms from abort() until every loop had ended, peak RSS sampled.
+// Diagnostics: SHOW_MEMORY=1 prints process.memoryUsage() before the abort; HEAP_SNAPSHOT=<file>
+// writes a heap snapshot there.
 import { performance } from 'node:perf_hooks';
 
 const { Docker, AbortError } = await import('dockyard');
