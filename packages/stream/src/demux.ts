@@ -6,9 +6,12 @@ import type { Chunk, StreamName } from './types.js';
 /** Options of {@link demuxFrames}. */
 export interface DemuxOptions {
   /**
-   * Every frame starts with the engine's timestamp and a space (logs asked for with
-   * `timestamps=1`): split that prefix off into `Chunk.timestamp` of every piece of the frame.
-   * A frame whose first 41 bytes hold no space after at least one byte passes unchanged.
+   * Every frame is one log message that starts with the engine's timestamp and a space (logs
+   * asked for with `timestamps=1`): split that prefix off into `Chunk.timestamp`. A frame whose
+   * first 41 bytes hold no space after at least one byte passes unchanged. A message of at
+   * most 64 KiB (the engine's are at most 16 KiB) comes out whole, as one chunk, also when it
+   * spans source chunks (then it is copied once), so a consumer sees where messages end (the
+   * `local` log driver ends them without `\n`); a longer frame comes out in pieces.
    */
   timestamps?: boolean;
 }
@@ -18,6 +21,8 @@ const SYSTEM_ERROR = 3;
 /** A timestamp prefix is at most this many bytes, the space included (the engine's are 31). */
 const STAMP_WINDOW = 41;
 const SPACE = 0x20;
+/** With `timestamps`, frames up to this size come out whole (log messages are at most 16 KiB). */
+const MAX_MESSAGE = 64 * 1024;
 /** Text of a system-error frame kept for its message; the rest is read and dropped. */
 const MAX_ERROR_TEXT = 64 * 1024;
 /** Stream byte → tag. 0 (stdin) goes to stdout, as the Go client's stdcopy does. */
@@ -73,6 +78,10 @@ class FrameDemuxer extends PullIterator<Uint8Array, Chunk> {
   /** The start of a frame gathered while its prefix spans chunks (at most the window). */
   readonly #prefix = new Uint8Array(STAMP_WINDOW);
   #prefixFill = 0;
+  /** With `timestamps`: the current frame is a message that comes out whole; its pieces so far. */
+  #joining = false;
+  #parts: Uint8Array[] = [];
+  #partsBytes = 0;
   /** Text of a system-error frame, up to {@link MAX_ERROR_TEXT} bytes. */
   #errorParts: Uint8Array[] = [];
   #errorBytes = 0;
@@ -124,6 +133,8 @@ class FrameDemuxer extends PullIterator<Uint8Array, Chunk> {
       );
     }
     if (this.#type >= 0) {
+      // What arrived of a cut message comes out before the error, as pieces do.
+      if (this.#joining) this.#emitJoined();
       throw new StreamError(
         `truncated frame: the stream ended after ${this.#size - this.#remaining} of ${this.#size} payload bytes ` +
           `of a stream-${this.#type} frame`,
@@ -156,6 +167,7 @@ class FrameDemuxer extends PullIterator<Uint8Array, Chunk> {
     this.#stamp = undefined;
     this.#stampPending = this.#timestamps;
     this.#prefixFill = 0;
+    this.#joining = this.#timestamps && size <= MAX_MESSAGE;
     return this.#payload(chunk, pos);
   }
 
@@ -212,6 +224,23 @@ class FrameDemuxer extends PullIterator<Uint8Array, Chunk> {
   }
 
   #push(data: Uint8Array): void {
+    if (this.#joining) {
+      this.#parts.push(data);
+      this.#partsBytes += data.length;
+      return;
+    }
+    this.#emit(data);
+  }
+
+  /** A message's pieces as one chunk: a view when it lay in one source chunk, else one copy. */
+  #emitJoined(): void {
+    const parts = this.#parts;
+    if (parts.length > 0) this.#emit(parts.length === 1 ? (parts[0] as Uint8Array) : concatParts(parts, this.#partsBytes));
+    this.#parts = [];
+    this.#partsBytes = 0;
+  }
+
+  #emit(data: Uint8Array): void {
     const stream = STREAM_NAMES[this.#type] as StreamName;
     const stamp = this.#stamp;
     this.out.push(stamp === undefined ? { stream, data } : { stream, data, timestamp: stamp });
@@ -225,6 +254,10 @@ class FrameDemuxer extends PullIterator<Uint8Array, Chunk> {
   }
 
   #endFrame(): void {
+    if (this.#joining) {
+      this.#emitJoined();
+      this.#joining = false;
+    }
     const type = this.#type;
     this.#type = -1;
     this.#stamp = undefined;

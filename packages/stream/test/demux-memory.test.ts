@@ -25,12 +25,12 @@ async function* hugeFrame(peak: { arrayBuffers: number; rss: number }): AsyncGen
 }
 
 describe('demuxFrames memory', () => {
-  it('streams 512 MiB of a frame whose header claims 4 GB with flat memory (a memory bound, not a time)', async () => {
+  it.each([false, true])('streams 512 MiB of a frame whose header claims 4 GB with flat memory (timestamps: %s; a memory bound, not a time)', async (timestamps) => {
     const peak = { arrayBuffers: 0, rss: 0 };
     let bytes = 0;
     let pieces = 0;
     const error = await (async () => {
-      for await (const { stream, data } of demuxFrames(hugeFrame(peak))) {
+      for await (const { stream, data } of demuxFrames(hugeFrame(peak), { timestamps })) {
         expect(stream).toBe('stdout');
         bytes += data.length;
         pieces++;

@@ -271,6 +271,20 @@ describe('demuxFrames with timestamps', () => {
     ]);
   });
 
+  it('hands out a message spanning chunks whole (one copy), a frame over 64 KiB in pieces', async () => {
+    const message = `${STAMP} ${'m'.repeat(40_000)}\n`;
+    const big = `${STAMP} ${'b'.repeat(70_000)}`;
+    const data = concat([frame(1, message), frame(2, big)]);
+    const chunks = rechunk(data, [16_384]);
+    const { items, error } = await outcome(demuxFrames(new TrackedSource(chunks), { timestamps: true }));
+    expect(error).toBeUndefined();
+    expect(items[0]?.timestamp).toBe(STAMP);
+    expect(text(items[0]!.data)).toBe(`${'m'.repeat(40_000)}\n`);
+    expect(items.slice(1).length).toBeGreaterThan(1);
+    expect(items.slice(1).every((c) => c.stream === 'stderr' && c.timestamp === STAMP)).toBe(true);
+    expect(items.slice(1).reduce((n, c) => n + c.data.length, 0)).toBe(70_000);
+  });
+
   it('passes a frame without a space in its first 41 bytes, or starting with one, unchanged', async () => {
     const long = 'x'.repeat(60);
     const { items } = await outcome(demuxFrames(new TrackedSource([concat([frame(1, long), frame(1, ' lead'), frame(1, 'short')])]), { timestamps: true }));
@@ -305,8 +319,9 @@ describe('demuxFrames with timestamps', () => {
           }
           return [{ stream: `${stream} undefined`, data: payload }];
         });
-        // A frame's pieces carry one timestamp; frames with equal tags join in both lists alike.
-        expect(runs(items.map((c) => ({ stream: `${c.stream} ${c.timestamp}`, data: c.data })))).toEqual(runs(model));
+        // Each message (a frame) comes out whole, as one chunk, whatever the chunking.
+        const hex = (list: { stream: string; data: Uint8Array }[]) => list.map((c) => [c.stream, Buffer.from(c.data).toString('hex')]);
+        expect(hex(items.map((c) => ({ stream: `${c.stream} ${c.timestamp}`, data: c.data })))).toEqual(hex(model));
       }),
       { numRuns: 1000 },
     );
