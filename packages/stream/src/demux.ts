@@ -34,9 +34,9 @@ const STREAM_NAMES: readonly StreamName[] = ['stdout', 'stdout', 'stderr'];
  *
  * - Stream byte 1 and 0 → `stdout`, 2 → `stderr`; 3 (system error) throws a {@link StreamError}
  *   carrying the frame's text; any other byte throws (it is never taken for a TTY stream).
- * - Nothing is copied: a frame inside one source chunk comes out as one view of it; a frame
- *   spanning source chunks comes out as consecutive pieces, one view per chunk it lies in,
- *   all with the frame's stream tag. A chunk never holds bytes of two frames. So memory stays
+ * - Nothing is copied (log messages with `timestamps` aside, see below): a frame inside one
+ *   source chunk comes out as one view of it; a frame spanning source chunks comes out as
+ *   consecutive pieces, one view per chunk it lies in, all with the frame's stream tag. A chunk never holds bytes of two frames. So memory stays
  *   flat whatever size a header claims; a consumer that needs whole frames joins the pieces.
  * - Headers may be split across any chunk boundaries; zero-length frames are skipped.
  * - `data` is always a plain Uint8Array, also when the source hands out Buffers (decode it with
@@ -44,8 +44,9 @@ const STREAM_NAMES: readonly StreamName[] = ['stdout', 'stdout', 'stderr'];
  *   its chunks (Node sockets and undici bodies don't).
  * - A stream that ends inside a header or payload throws `StreamError('truncated frame …')`,
  *   after the pieces of that frame that did arrive.
- * - With `timestamps`, each frame's `<timestamp> ` prefix goes into `timestamp` (see
- *   {@link DemuxOptions}), also when the prefix itself is split across source chunks.
+ * - With `timestamps`, each frame's `<timestamp> ` prefix goes into `timestamp`, also when the
+ *   prefix itself is split across source chunks, and a message of at most 64 KiB comes out
+ *   whole (see {@link DemuxOptions}).
  * - `return()` (e.g. `break`) closes the source.
  *
  * @example
