@@ -7,6 +7,7 @@ import {
   TimeoutError,
   type Transport,
   type TransportResponse,
+  CallDeadline,
   linkAbort,
 } from '@dockyard/transport';
 import type { CallOptions, StreamOptions } from '../call-options.js';
@@ -209,8 +210,9 @@ async function withinDeadline<T>(
   });
 }
 
-// Runs `run` with a signal that aborts when the caller's does, or when the deadline passes;
-// a passed deadline becomes a TimeoutError whatever the abort surfaced as.
+// Runs `run` under one deadline (transport's CallDeadline: the same timer and messages as
+// `transport.request`): its signal aborts when the caller's does or when the time is up, and a
+// passed deadline surfaces as its TimeoutError whatever the abort looked like.
 async function withDeadlineSignal<T>(
   transport: Transport,
   options: { timeout?: number },
@@ -220,34 +222,18 @@ async function withDeadlineSignal<T>(
   run: (signal: AbortSignal) => Promise<T>,
   { keepLinked = false, onLinked }: { keepLinked?: boolean; onLinked?: (unlink: () => void) => void } = {},
 ): Promise<T> {
-  const ms = options.timeout ?? transport.timeout;
-  const controller = new AbortController();
-  const unlink = linkAbort(signal, (reason) => controller.abort(reason));
-  onLinked?.(unlink);
-  let expired: TimeoutError | undefined;
-  const timer =
-    ms > 0
-      ? setTimeout(() => {
-          expired = new TimeoutError(
-            kind === 'call'
-              ? `${request} did not complete within ${ms} ms (its \`timeout\`); raise it for slow calls.`
-              : `The engine sent no response head for ${request} within ${ms} ms (its \`timeout\`); raise it for slow engines.`,
-          );
-          controller.abort(expired);
-        }, ms)
-      : undefined;
-  let ok = false;
+  const deadline = new CallDeadline(signal, options.timeout ?? transport.timeout, request);
+  onLinked?.(() => deadline.end());
   try {
-    const value = await run(controller.signal);
-    ok = true;
+    const value = await run(deadline.signal);
+    // A stream's body and a hijacked connection keep listening to the caller's signal; only
+    // the head was timed.
+    if (keepLinked && kind === 'head') deadline.stopTimer();
+    else deadline.end();
     return value;
   } catch (err) {
-    if (expired !== undefined) throw expired;
-    throw err;
-  } finally {
-    clearTimeout(timer);
-    // A stream's body and a hijacked connection keep listening to the caller's signal.
-    if (!(keepLinked && ok)) unlink();
+    deadline.end();
+    throw deadline.expired ?? err;
   }
 }
 
