@@ -2,7 +2,6 @@ import { jsonStream as decodeJsonStream, type JsonStreamOptions, type ProgressMe
 import {
   AbortError,
   type HijackedConnection,
-  type Query,
   type RequestOptions,
   TimeoutError,
   type Transport,
@@ -21,14 +20,7 @@ import { type VersionNeeds, assertVersion } from './version-gate.js';
  * would otherwise repeat: the version gate, deadlines (the whole call, or a stream's head),
  * abort wiring and error mapping.
  */
-export interface Operation {
-  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
-  /** Built with `enginePath`, so every ID or name is exactly one path segment. */
-  path: string;
-  query?: Query;
-  /** Plain object or array → JSON; bytes, a string or a byte stream → as is. */
-  body?: unknown;
-  headers?: Record<string, string>;
+export interface Operation extends Omit<RequestOptions, 'signal' | 'timeout' | 'versioned'> {
   /** Options the caller set that need a newer engine (see `needs`): refused before sending. */
   needs?: VersionNeeds;
   /**
