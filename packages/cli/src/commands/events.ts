@@ -17,7 +17,7 @@ export default async function events({ opts, globals }: CommandInput<EventsOptio
   const format = formatOf(opts.format);
   const docker = await connect(globals);
   const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
+  process.on('SIGINT', () => controller.abort()); // `on`, not `once`: a second Ctrl-C must not kill mid-cleanup
   const stream = docker.events({
     filters: filtersOf(opts.filter),
     since: timeArg(opts.since, '--since'),

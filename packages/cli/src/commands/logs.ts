@@ -25,7 +25,7 @@ export default async function logs({ args, opts, globals }: CommandInput<LogsOpt
   }
   const docker = await connect(globals);
   const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
+  process.on('SIGINT', () => controller.abort()); // `on`, not `once`: a second Ctrl-C must not kill mid-cleanup
   const log = docker.containers.get(String(args[0])).logs({
     follow: opts.follow === true,
     timestamps: opts.timestamps === true,

@@ -41,7 +41,7 @@ export default async function stats({ args, opts, globals }: CommandInput<StatsO
 
   const controller = new AbortController();
   const { signal } = controller;
-  process.once('SIGINT', () => controller.abort());
+  process.on('SIGINT', () => controller.abort()); // `on`, not `once`: a second Ctrl-C must not kill mid-cleanup
   let dirty = true;
   const follow = (row: Row) => {
     rows.set(row.id, row);

@@ -16,11 +16,15 @@ export class TmuxScreen {
 
   /**
    * Starts `command` (a shell command line) in a `width`×`height` window. When it exits, the
-   * pane prints `EXITED=<code>` and stays, so its last screen can still be read.
+   * pane prints `EXITED=<code> TERMINAL=<raw|cooked>` (the terminal's mode as the command left
+   * it) and stays, so its last screen can still be read.
    */
   static start(server: string, command: string, width = 120, height = 40): TmuxScreen {
     const screen = new TmuxScreen(server);
-    screen.#tmux('new-session', '-d', '-s', 'main', '-x', String(width), '-y', String(height), `${command}; echo EXITED=$?; sleep 600`);
+    const after = `code=$?; if stty -a | grep -q -- ' -icanon'; then mode=raw; else mode=cooked; fi; echo "EXITED=$code TERMINAL=$mode"; sleep 600`;
+    // Ctrl-C goes to the whole foreground group: the shell around the command must outlive it.
+    const wrapped = `trap : INT; ${command}; ${after}`;
+    screen.#tmux('new-session', '-d', '-s', 'main', '-x', String(width), '-y', String(height), wrapped);
     return screen;
   }
 
@@ -73,6 +77,6 @@ export class TmuxScreen {
   }
 
   #tmux(...args: string[]): string {
-    return execFileSync('tmux', ['-L', this.#server, ...args], { encoding: 'utf8' });
+    return execFileSync('tmux', ['-L', this.#server, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   }
 }
