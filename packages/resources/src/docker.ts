@@ -1,8 +1,10 @@
 import { Transport, type TransportOptions } from '@dockyard/transport';
+import type { CallOptions } from './call-options.js';
 import { Containers } from './containers/containers.js';
-import type { CallOptions } from './containers/options.js';
 import type { EventMessage, SystemInfo, SystemVersion } from './generated/engine-api.js';
-import type { DiskUsage } from './system/disk-usage.js';
+import { callJson, callUnit } from './operation/handlers.js';
+import { needs } from './operation/version-gate.js';
+import type { DiskUsage, DiskUsageOptions } from './system/disk-usage.js';
 import { Images } from './images/images.js';
 import { Networks } from './networks/networks.js';
 import { Volumes } from './volumes/volumes.js';
@@ -60,26 +62,39 @@ export class Docker implements AsyncDisposable {
     return this.transport.apiVersion;
   }
 
-  /** `GET /_ping`: resolves true, or throws `ConnectionError` saying what to check. */
+  /** `GET /_ping` (unversioned): resolves true, or throws `ConnectionError` saying what to check. */
   async ping(options: CallOptions = {}): Promise<true> {
-    const res = await this.transport.request({ method: 'GET', path: '/_ping', versioned: false, signal: options.signal });
-    await res.dump();
+    await callUnit(this.transport, { method: 'GET', path: '/_ping', versioned: false }, options);
     return true;
   }
 
   /** `GET /version`. */
-  async version(options: CallOptions = {}): Promise<SystemVersion> {
-    return (await this.transport.request({ method: 'GET', path: '/version', signal: options.signal })).json<SystemVersion>();
+  version(options: CallOptions = {}): Promise<SystemVersion> {
+    return callJson(this.transport, { method: 'GET', path: '/version' }, options);
   }
 
   /** `GET /info`. */
-  async info(options: CallOptions = {}): Promise<SystemInfo> {
-    return (await this.transport.request({ method: 'GET', path: '/info', signal: options.signal })).json<SystemInfo>();
+  info(options: CallOptions = {}): Promise<SystemInfo> {
+    return callJson(this.transport, { method: 'GET', path: '/info' }, options);
   }
 
-  /** `GET /system/df`: disk usage by images, containers, volumes and build cache. */
-  async df(options: CallOptions = {}): Promise<DiskUsage> {
-    return (await this.transport.request({ method: 'GET', path: '/system/df', signal: options.signal, timeout: 0 })).json<DiskUsage>();
+  /**
+   * `GET /system/df`: disk usage by images, containers, volumes and build cache; `type`
+   * (API 1.42+) limits it to some of them. No deadline unless `timeout` is set: summing
+   * sizes takes long on a full disk.
+   */
+  df(options: DiskUsageOptions = {}): Promise<DiskUsage> {
+    return callJson(
+      this.transport,
+      {
+        method: 'GET',
+        path: '/system/df',
+        query: { type: options.type, verbose: options.verbose },
+        needs: needs(options, { type: '1.42', verbose: '1.52' }),
+        slow: true,
+      },
+      options,
+    );
   }
 
   /**

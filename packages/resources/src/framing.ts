@@ -1,27 +1,73 @@
 import { type Chunk, demuxFrames, rawChunks } from '@dockyard/stream';
-import { compareApiVersions } from '@dockyard/transport';
+import { type Transport, mediaTypeOf } from '@dockyard/transport';
+import { apiAtLeast } from './operation/version-gate.js';
 
 /** How an output stream is framed: 8-byte-header frames, or raw TTY bytes. */
 export type Framing = 'multiplexed' | 'raw';
 
-const MULTIPLEXED_TYPE = 'application/vnd.docker.multiplexed-stream';
-const RAW_TYPE = 'application/vnd.docker.raw-stream';
-
-/** True when API version `version` is `min` or newer (numeric compare: 1.9 < 1.10). */
-export function apiAtLeast(version: string | undefined, min: string): boolean {
-  return version !== undefined && compareApiVersions(version, min) >= 0;
-}
-
 /**
- * The framing a response's `Content-Type` states, when it can be trusted: only from API
- * 1.42 on does the engine tell multiplexed from raw there; below, it says raw for both.
+ * The framing rule, in one place: a response's `Content-Type` says how its output is framed
+ * from API 1.42 on (transport's `mediaTypeOf` reads it, for hijacked and plain responses
+ * alike); below 1.42 the engine says raw for both, so the TTY setting of what produced the
+ * output decides (`Config.Tty` of a container, `Spec.TaskTemplate.ContainerSpec.TTY` of a
+ * service). The TTY setting is looked up only when needed, and once.
+ *
+ * @example
+ * ```ts
+ * const framing = new FramingRule(transport, (signal) => container.inspect({ signal }).then((i) => i.Config?.Tty === true));
+ * const res = await openStream(...);
+ * const chunks = chunksOf(res.body, await framing.of(res.headers['content-type'], signal));
+ * ```
  */
-export function framingFromContentType(contentType: string | string[] | undefined, apiVersion: string | undefined): Framing | undefined {
-  if (!apiAtLeast(apiVersion, '1.42')) return undefined;
-  const type = (Array.isArray(contentType) ? contentType[0] : contentType)?.split(';')[0]?.trim();
-  if (type === MULTIPLEXED_TYPE) return 'multiplexed';
-  if (type === RAW_TYPE) return 'raw';
-  return undefined;
+export class FramingRule {
+  readonly #transport: Transport;
+  readonly #readTty: (signal: AbortSignal | undefined) => Promise<boolean>;
+  #tty: Promise<boolean> | undefined;
+
+  /** `readTty` says whether the output's producer has a TTY (one engine call, made lazily). */
+  constructor(transport: Transport, readTty: (signal: AbortSignal | undefined) => Promise<boolean>) {
+    this.#transport = transport;
+    this.#readTty = readTty;
+  }
+
+  /**
+   * The framing known before the request is sent: below API 1.42 (negotiating if needed) the
+   * TTY setting, looked up now so a failed lookup fails before any output is consumed;
+   * undefined on newer engines, whose response will say.
+   */
+  async beforeRequest(signal: AbortSignal | undefined): Promise<Framing | undefined> {
+    const version = this.#transport.apiVersion ?? (await this.#transport.negotiate());
+    return apiAtLeast(version, '1.42') ? undefined : this.fromTty(signal);
+  }
+
+  /** The framing of a response with this `Content-Type` (or a hijack's `mediaType`). */
+  async of(contentType: string | string[] | undefined, signal: AbortSignal | undefined): Promise<Framing> {
+    const type = Array.isArray(contentType) ? contentType[0] : contentType;
+    const stated = mediaTypeOf(type, this.#transport.apiVersion);
+    return stated === 'unknown' ? this.fromTty(signal) : stated;
+  }
+
+  /** The framing a hijacked connection's `mediaType` states, else the TTY setting's. */
+  async ofHijack(mediaType: 'raw' | 'multiplexed' | 'unknown', signal: AbortSignal | undefined): Promise<Framing> {
+    return mediaType === 'unknown' ? this.fromTty(signal) : mediaType;
+  }
+
+  /** Records a TTY setting already read (e.g. by an inspect made for another reason), saving the lookup. */
+  remember(tty: boolean): void {
+    this.#tty ??= Promise.resolve(tty);
+  }
+
+  /** The TTY setting's framing (`raw` with a TTY), looked up once; a failed lookup is retried next time. */
+  async fromTty(signal: AbortSignal | undefined): Promise<Framing> {
+    if (!this.#tty) {
+      const tty = this.#readTty(signal);
+      this.#tty = tty;
+      tty.catch(() => {
+        if (this.#tty === tty) this.#tty = undefined;
+      });
+    }
+    return (await this.#tty) ? 'raw' : 'multiplexed';
+  }
 }
 
 /** Typed chunks out of an output byte stream of the given framing. */

@@ -14,23 +14,38 @@ export { extractTar } from './archive/extract-to.js';
 export { decodePathStat, type PathStat } from './archive/path-stat.js';
 export type { ArchiveSource, PutArchiveOptions } from './archive/put-archive.js';
 export { ProgressStream, type ProgressSummary } from './progress-stream.js';
-export { Images, type PullOptions, type PullResult, type ListImagesOptions } from './images/images.js';
+export { Images, type PullOptions, type PullResult, type ListImagesOptions, type PruneImagesOptions, type SearchImagesOptions } from './images/images.js';
 export type { BuildOptions, BuildMessage, BuildResult, BuildContext } from './build/build-options.js';
 export { packContext, BuildContextError, type PackContextOptions } from './build/pack-context.js';
 export { DockerignoreMatcher, parseDockerignore, type MatchResult, type ParentMatches } from './build/dockerignore.js';
 export { DockerignoreSyntaxError, type IgnorePattern } from './build/ignore-pattern.js';
-export { Image, type TagImageOptions, type RemoveImageOptions } from './images/image.js';
+export {
+  Image,
+  type TagImageOptions,
+  type RemoveImageOptions,
+  type InspectImageOptions,
+  type ImageHistoryOptions,
+  type ExportImageOptions,
+} from './images/image.js';
 export { parseReference, formatReference, type ParsedReference } from './images/reference.js';
 export { encodeRegistryAuth, encodeRegistryConfig, type RegistryAuth } from './auth/registry-auth.js';
 export { credentialsFor, allCredentials, type CredentialStoreOptions } from './auth/docker-config-credentials.js';
 export { CredentialHelperError } from './auth/credential-helper.js';
 export { registryOf, DOCKER_HUB_SERVER } from './auth/registry-host.js';
 export type { PushOptions, PushResult } from './images/push.js';
-export type { ImportOptions, ImportResult, LoadResult, TarSource } from './images/transfer.js';
+export type { ImportOptions, ImportResult, LoadResult, TarSource, SaveImagesOptions, LoadImagesOptions } from './images/transfer.js';
 export { Volumes, Volume, type RemoveVolumeOptions, type UpdateVolumeOptions, type ListVolumesOptions, type PruneVolumesOptions } from './volumes/volumes.js';
-export { Networks, NetworkHandle, type ConnectOptions } from './networks/networks.js';
+export {
+  Networks,
+  Network,
+  type ConnectOptions,
+  type DisconnectOptions,
+  type InspectNetworkOptions,
+  type ListNetworksOptions,
+  type PruneNetworksOptions,
+} from './networks/networks.js';
 export type { EventsOptions } from './system/events.js';
-export type { DiskUsage } from './system/disk-usage.js';
+export type { DiskUsage, DiskUsageOptions } from './system/disk-usage.js';
 export type { RunOptions, RunResult, LiveOutput } from './run.js';
 export { ContainerError, type ContainerErrorDetails } from './container-error.js';
 export type { Filters } from './filters.js';

@@ -4,7 +4,6 @@ import type { StreamOptions } from './call-options.js';
 /** Opens the source of a {@link LazyStream}: called once, on the first `next()`. */
 export type OpenSource<T> = (signal: AbortSignal) => Promise<AsyncIterable<T>>;
 
-export type { StreamOptions };
 
 /**
  * An async iterable whose request starts on the first `next()`, not before, and that can be

@@ -1,6 +1,7 @@
 import { type ProgressMessage, progressStream } from '@dockyard/stream';
-import { AbortError, type RequestOptions, type Transport } from '@dockyard/transport';
-import { LazyStream, type StreamOptions } from './lazy-stream.js';
+import { AbortError } from '@dockyard/transport';
+import type { StreamOptions } from './call-options.js';
+import { LazyStream } from './lazy-stream.js';
 
 /** What a {@link ProgressStream}'s result is made from. */
 export interface ProgressSummary<T> {
@@ -92,16 +93,4 @@ export class ProgressStream<T extends ProgressMessage, R> extends LazyStream<T> 
       );
     }
   }
-}
-
-/** Opens a streaming request body for a {@link ProgressStream}; `request` may be made lazily (e.g. after a credential lookup). */
-export function progressRequest(
-  transport: Transport,
-  request: Omit<RequestOptions, 'signal'> | (() => Promise<Omit<RequestOptions, 'signal'>>),
-) {
-  return async (signal: AbortSignal): Promise<AsyncIterable<Uint8Array>> => {
-    const options = typeof request === 'function' ? await request() : request;
-    const res = await transport.request({ ...options, signal, timeout: 0 });
-    return res.body;
-  };
 }

@@ -1,5 +1,5 @@
 import type { Chunk } from '@dockyard/stream';
-import { AbortError, NotFoundError } from '@dockyard/transport';
+import { AbortError, NotFoundError, linkAbort } from '@dockyard/transport';
 import { ContainerError } from './container-error.js';
 import type { Container } from './containers/container.js';
 import type { Containers } from './containers/containers.js';
@@ -76,11 +76,10 @@ export async function run(
     removal ??= container.remove({ force: true }).catch(() => undefined);
     return removal;
   };
-  const onAbort = () => void removeOnce();
-  if (signal?.aborted) onAbort();
-  signal?.addEventListener('abort', onAbort, { once: true });
+  const unlink = linkAbort(signal, () => void removeOnce());
   try {
-    const session = await container.attach({ stdout: true, stderr: true, signal });
+    // Attached before the start (stream: true), so no output is lost.
+    const session = await container.attach({ stream: true, stdout: true, stderr: true, signal });
     await container.start({ signal });
     const { stdout, stderr } = await collect(session, options.stream);
     const { StatusCode } = await container.wait({ signal });
@@ -95,7 +94,7 @@ export async function run(
     }
     throw err;
   } finally {
-    signal?.removeEventListener('abort', onAbort);
+    unlink();
     if (options.remove || signal?.aborted) await removeOnce();
   }
 }

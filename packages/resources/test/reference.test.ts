@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { formatReference, parseReference } from '../src/images/reference.js';
 import { encodeTime } from '../src/time-value.js';
-import { apiAtLeast, framingFromContentType } from '../src/framing.js';
+import type { Transport } from '@dockyard/transport';
+import { FramingRule } from '../src/framing.js';
+import { apiAtLeast } from '../src/operation/version-gate.js';
 import { ContainerError } from '../src/container-error.js';
 import { encodeRegistryAuth } from '../src/auth/registry-auth.js';
 
@@ -41,11 +43,25 @@ describe('framing', () => {
     expect(apiAtLeast(undefined, '1.42')).toBe(false);
   });
 
-  it('trusts Content-Type only from API 1.42 on', () => {
-    expect(framingFromContentType('application/vnd.docker.raw-stream', '1.41')).toBeUndefined();
-    expect(framingFromContentType('application/vnd.docker.raw-stream', '1.43')).toBe('raw');
-    expect(framingFromContentType('application/vnd.docker.multiplexed-stream', '1.43')).toBe('multiplexed');
-    expect(framingFromContentType('application/json', '1.43')).toBeUndefined();
+  it('trusts Content-Type only from API 1.42 on, else the TTY setting decides', async () => {
+    let lookups = 0;
+    const rule = (version: string, tty: boolean) =>
+      new FramingRule({ apiVersion: version, negotiate: async () => version } as unknown as Transport, async () => {
+        lookups++;
+        return tty;
+      });
+    expect(await rule('1.41', false).of('application/vnd.docker.raw-stream', undefined)).toBe('multiplexed');
+    expect(await rule('1.41', true).of('application/vnd.docker.raw-stream', undefined)).toBe('raw');
+    expect(await rule('1.43', false).of('application/vnd.docker.raw-stream', undefined)).toBe('raw');
+    expect(await rule('1.43', true).of('application/vnd.docker.multiplexed-stream', undefined)).toBe('multiplexed');
+    expect(await rule('1.43', true).of('application/json', undefined)).toBe('raw');
+    expect(await rule('1.41', false).beforeRequest(undefined)).toBe('multiplexed');
+    expect(await rule('1.43', false).beforeRequest(undefined)).toBeUndefined();
+    const once = rule('1.41', true);
+    lookups = 0;
+    await once.fromTty(undefined);
+    await once.of(undefined, undefined);
+    expect(lookups).toBe(1);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { TransportResponse } from '@dockyard/transport';
-import { LazyStream, type StreamOptions } from '../lazy-stream.js';
+import type { StreamOptions } from '../call-options.js';
+import { LazyStream } from '../lazy-stream.js';
 import { extractTar } from './extract-to.js';
 import { PATH_STAT_HEADER, type PathStat, decodePathStat } from './path-stat.js';
 

@@ -1,6 +1,6 @@
-import type { Transport } from '@dockyard/transport';
-import type { StreamOptions } from '../lazy-stream.js';
-import { archivePath } from './archive-path.js';
+import { type Transport, enginePath } from '@dockyard/transport';
+import type { StreamOptions } from '../call-options.js';
+import { openStream } from '../operation/handlers.js';
 import { ArchiveStream } from './archive-stream.js';
 
 /**
@@ -10,7 +10,7 @@ import { ArchiveStream } from './archive-stream.js';
  */
 export function getArchive(transport: Transport, containerId: string, path: string, options: StreamOptions = {}): ArchiveStream {
   return new ArchiveStream(
-    (signal) => transport.request({ method: 'GET', path: archivePath(containerId), query: { path }, signal, timeout: 0 }),
+    (signal) => openStream(transport, { method: 'GET', path: enginePath`/containers/${containerId}/archive`, query: { path } }, options, signal),
     options,
   );
 }

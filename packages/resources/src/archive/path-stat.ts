@@ -1,6 +1,6 @@
-import { DockerError, NotFoundError, type Transport, engineErrorMessage } from '@dockyard/transport';
-import type { CallOptions } from '../containers/options.js';
-import { archivePath } from './archive-path.js';
+import { DockerError, NotFoundError, type Transport, engineErrorMessage, enginePath } from '@dockyard/transport';
+import type { CallOptions } from '../call-options.js';
+import { callResponse } from '../operation/handlers.js';
 
 /** The response header that carries a {@link PathStat}, base64-encoded JSON. */
 export const PATH_STAT_HEADER = 'x-docker-container-path-stat';
@@ -65,9 +65,10 @@ export function decodePathStat(header: string | string[] | undefined): PathStat 
 export async function statPath(transport: Transport, containerId: string, path: string, options: CallOptions = {}): Promise<PathStat> {
   let headers: Record<string, string | string[] | undefined>;
   try {
-    const res = await transport.request({ method: 'HEAD', path: archivePath(containerId), query: { path }, signal: options.signal });
-    headers = res.headers;
-    await res.dump();
+    headers = await callResponse(transport, { method: 'HEAD', path: enginePath`/containers/${containerId}/archive`, query: { path } }, options, async (res) => {
+      await res.dump();
+      return res.headers;
+    });
   } catch (err) {
     throw withPathMessage(err, containerId, path);
   }
@@ -86,6 +87,6 @@ function withPathMessage(err: unknown, containerId: string, path: string): unkno
       : `The engine answered HTTP ${err.statusCode} for the path ${path} in container ${containerId}.`;
   const ErrorClass = err.constructor as new (message: string, options: { statusCode?: number; cause?: unknown }) => DockerError;
   const mapped = new ErrorClass(message, { statusCode: err.statusCode, cause: err });
-Object.defineProperty(mapped, 'request', { value: request, enumerable: false, configurable: true });
+  Object.defineProperty(mapped, 'request', { value: request, enumerable: false, configurable: true });
   return mapped;
 }

@@ -1,9 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import type { Transport } from '@dockyard/transport';
+import { type Transport, enginePath } from '@dockyard/transport';
 import tarFs from 'tar-fs';
-import type { CallOptions } from '../containers/options.js';
-import { archivePath } from './archive-path.js';
+import type { CallOptions } from '../call-options.js';
+import type { PutContainerArchiveQuery } from '../generated/engine-api.js';
+import { callUnit } from '../operation/handlers.js';
 import { ArchiveSourceError } from './errors.js';
 
 /**
@@ -13,13 +14,12 @@ import { ArchiveSourceError } from './errors.js';
  */
 export type ArchiveSource = string | Uint8Array | AsyncIterable<Uint8Array> | NodeJS.ReadableStream;
 
-/** `container.putArchive(path, source, options)`. */
-export interface PutArchiveOptions extends CallOptions {
-  /** Fail (the engine's error) rather than replace a directory with a non-directory or the reverse. */
-  noOverwriteDirNonDir?: boolean;
-  /** Give the files the archive's UID/GID (mapped to the container's users) instead of root's. */
-  copyUIDGID?: boolean;
-}
+/**
+ * `container.putArchive(path, source, options)`: the parameters of `PutContainerArchiveQuery`
+ * besides `path`, as booleans (the spec types them as strings). No deadline unless `timeout`
+ * is set: the engine answers once it has unpacked everything.
+ */
+export interface PutArchiveOptions extends CallOptions, Partial<Record<Exclude<keyof PutContainerArchiveQuery, 'path'>, boolean>> {}
 
 /**
  * `PUT /containers/{id}/archive?path=…`: extracts a tar archive into the directory `path` of
@@ -34,17 +34,18 @@ export async function putArchive(
   options: PutArchiveOptions = {},
 ): Promise<void> {
   const body = typeof source === 'string' ? await packDirectory(source) : tarBody(source);
-  const res = await transport.request({
-    method: 'PUT',
-    path: archivePath(containerId),
-    query: { path, noOverwriteDirNonDir: options.noOverwriteDirNonDir, copyUIDGID: options.copyUIDGID },
-    headers: { 'content-type': 'application/x-tar' },
-    body,
-    signal: options.signal,
-    // The engine answers once it has unpacked everything: no time limit on the headers.
-    timeout: 0,
-  });
-  await res.dump();
+  await callUnit(
+    transport,
+    {
+      method: 'PUT',
+      path: enginePath`/containers/${containerId}/archive`,
+      query: { path, noOverwriteDirNonDir: options.noOverwriteDirNonDir, copyUIDGID: options.copyUIDGID },
+      headers: { 'content-type': 'application/x-tar' },
+      body,
+      slow: true,
+    },
+    options,
+  );
 }
 
 async function packDirectory(dir: string): Promise<AsyncIterable<Uint8Array>> {

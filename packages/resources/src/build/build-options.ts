@@ -2,7 +2,9 @@ import type { Readable } from 'node:stream';
 import type { ProgressMessage } from '@dockyard/stream';
 import type { Query } from '@dockyard/transport';
 import type { RegistryAuth } from '../auth/registry-auth.js';
-import type { StreamOptions } from '../lazy-stream.js';
+import type { StreamOptions } from '../call-options.js';
+import type { ImageBuildQuery } from '../generated/engine-api.js';
+import type { QueryOptions } from '../operation/query-options.js';
 
 /**
  * What to build from: a directory (packed with `.dockerignore` honoured, see `packContext`),
@@ -11,38 +13,40 @@ import type { StreamOptions } from '../lazy-stream.js';
  */
 export type BuildContext = string | Readable | AsyncIterable<Uint8Array> | Uint8Array;
 
+/** The `/build` query parameters taken in a friendlier form than the spec's JSON strings. */
+type ReshapedBuildQuery = 't' | 'buildargs' | 'labels' | 'cachefrom' | 'extrahosts' | 'pull' | 'outputs';
+
 /**
- * `docker.images.build(options)`. Options are named as the engine's `/build` query names
- * them; see the Engine API for each.
+ * `docker.images.build(options)`: every `/build` query parameter of the engine
+ * (`ImageBuildQuery`: `dockerfile`, `q`, `nocache`, `rm`, `forcerm`, `memory`, `memswap`,
+ * `cpushares`, `cpusetcpus`, `cpuperiod`, `cpuquota`, `shmsize`, `squash`, `networkmode`,
+ * `platform`, `target`, `remote`, `version`, ...) under its own name, except those reshaped
+ * below (`tag` is the engine's `t`; maps and lists instead of JSON strings).
  */
-export interface BuildOptions extends StreamOptions {
-  context: BuildContext;
-  /** The Dockerfile's path inside the context; default `Dockerfile`. */
+export interface BuildOptions extends StreamOptions, Omit<QueryOptions<ImageBuildQuery>, ReshapedBuildQuery> {
+  /** The context: a directory, or a tar. Required unless `remote` names the context. */
+  context?: BuildContext;
+  /**
+   * The Dockerfile, as the docker CLI's `-f` takes it: a path relative to the context
+   * directory, or an absolute path (default `Dockerfile`). A Dockerfile outside a directory
+   * context is sent inside the context tar under a generated name (`.dockerfile.<random>`),
+   * as the CLI does; with a tar context it is the path inside the tar.
+   */
   dockerfile?: string;
-  /** One or more `name:tag` to give the image. */
+  /** One or more `name:tag` to give the image (the engine's `t`). */
   tag?: string | string[];
   /** Values for the Dockerfile's `ARG`s. */
   buildargs?: Record<string, string>;
-  /** The stage of a multi-stage Dockerfile to build up to. */
-  target?: string;
   /** Labels set on the image. */
   labels?: Record<string, string>;
-  /** Build without the cache. */
-  nocache?: boolean;
   /** Pull the base images even when they are present. */
   pull?: boolean;
-  /** `os[/arch[/variant]]`. */
-  platform?: string;
-  /** The network `RUN` steps use: `bridge`, `host`, `none`, `container:<id>` or a network's name. */
-  networkmode?: string;
   /** `host:ip` entries added to `/etc/hosts` of `RUN` steps. */
   extrahosts?: string | string[];
-  /** Remove intermediate containers after a successful build (the engine's default: true). */
-  rm?: boolean;
-  /** Always remove intermediate containers, even those of a failed step. */
-  forcerm?: boolean;
   /** Images whose layers the cache may use. */
   cachefrom?: string[];
+  /** BuildKit outputs (`[{ Type: 'moby', Attrs: { ... } }]`), sent as the JSON the engine takes. */
+  outputs?: Array<{ Type: string; Attrs?: Record<string, string> }>;
   /**
    * Credentials for the registries the build pulls from, keyed by registry (`X-Registry-Config`).
    * Default: every registry `$DOCKER_CONFIG/config.json` holds credentials for, as the CLI sends.
@@ -69,23 +73,19 @@ export interface BuildResult {
   contextBytes: number;
 }
 
-/** The `/build` query for these options. */
-export function buildQuery(options: BuildOptions): Query {
-  const tags = options.tag === undefined ? undefined : typeof options.tag === 'string' ? [options.tag] : options.tag;
-  const hosts = options.extrahosts === undefined ? undefined : typeof options.extrahosts === 'string' ? [options.extrahosts] : options.extrahosts;
+/** The `/build` query for these options, with `dockerfile` as the engine is to find it. */
+export function buildQuery(options: BuildOptions, dockerfile: string | undefined = options.dockerfile): Query {
+  const { context: _context, auth: _auth, signal: _signal, timeout: _timeout, tag, buildargs, labels, pull, extrahosts, cachefrom, outputs, ...rest } = options;
+  const list = (value: string | string[] | undefined) => (value === undefined ? undefined : typeof value === 'string' ? [value] : value);
   return {
-    dockerfile: options.dockerfile,
-    t: tags,
-    buildargs: options.buildargs,
-    target: options.target,
-    labels: options.labels,
-    nocache: options.nocache,
-    pull: options.pull,
-    rm: options.rm,
-    forcerm: options.forcerm,
-    platform: options.platform,
-    networkmode: options.networkmode,
-    extrahosts: hosts,
-    cachefrom: options.cachefrom === undefined ? undefined : JSON.stringify(options.cachefrom),
+    ...rest,
+    dockerfile,
+    t: list(tag),
+    buildargs,
+    labels,
+    pull,
+    extrahosts: list(extrahosts),
+    cachefrom: cachefrom === undefined ? undefined : JSON.stringify(cachefrom),
+    outputs: outputs === undefined ? undefined : JSON.stringify(outputs),
   };
 }

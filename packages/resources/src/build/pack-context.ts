@@ -2,7 +2,7 @@ import type { Dirent, Stats } from 'node:fs';
 import { constants } from 'node:fs';
 import { type FileHandle, lstat, open, readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { DockerError } from '@dockyard/transport';
+import { DockerError, linkAbort } from '@dockyard/transport';
 import tar from 'tar-stream';
 import { cleanPath } from './clean-path.js';
 import { DockerignoreMatcher, type ParentMatches, parseDockerignore } from './dockerignore.js';
@@ -19,6 +19,13 @@ export class BuildContextError extends DockerError {
 export interface PackContextOptions {
   /** The Dockerfile's path inside the context (default `Dockerfile`): always sent, even if ignored. */
   dockerfile?: string;
+  /**
+   * The content of a Dockerfile that lives outside the context: sent as the entry `dockerfile`
+   * (a name the context does not hold, like the CLI's `.dockerfile.<random>`), and that name
+   * appended to the `.dockerignore` sent, so the engine reads it as the Dockerfile while
+   * `COPY .` leaves it out, as `docker build -f ../Dockerfile .` does.
+   */
+  dockerfileContent?: Uint8Array;
   /** Aborting it stops the packing and closes the open file, if any. */
   signal?: AbortSignal;
 }
@@ -46,21 +53,27 @@ export async function* packContext(dir: string, options: PackContextOptions = {}
   // As the docker CLI does: exceptions for the two files the engine needs.
   const matcher = new DockerignoreMatcher([...patterns, '!.dockerignore', `!${dockerfile}`]);
   const pack = tar.pack();
-  const state: WalkState = { pack, root, matcher, stopped: false };
+  const added = options.dockerfileContent === undefined ? undefined : { name: dockerfile, content: options.dockerfileContent, ignoreSent: false };
+  const state: WalkState = { pack, root, matcher, stopped: false, added };
   const stop = (): void => {
     state.stopped = true;
     pack.destroy(new BuildContextError('Packing the build context was aborted.'));
   };
-  options.signal?.addEventListener('abort', stop, { once: true });
-  if (options.signal?.aborted) stop();
+  const unlink = linkAbort(options.signal, stop);
   void walk(state, '', undefined).then(
-    () => pack.finalize(),
+    async () => {
+      if (added !== undefined && !state.stopped) {
+        if (!added.ignoreSent) await addEntry(pack, { ...syntheticHeader('.dockerignore'), size: added.name.length + 1 }, Buffer.from(`${added.name}\n`));
+        await addEntry(pack, { ...syntheticHeader(added.name), size: added.content.byteLength }, added.content);
+      }
+      pack.finalize();
+    },
     (err: unknown) => pack.destroy(err instanceof Error ? err : new Error(String(err))),
   );
   try {
     for await (const chunk of pack as AsyncIterable<Uint8Array>) yield chunk;
   } finally {
-    options.signal?.removeEventListener('abort', stop);
+    unlink();
     if (!state.stopped) {
       state.stopped = true;
       pack.destroy();
@@ -73,6 +86,8 @@ interface WalkState {
   root: string;
   matcher: DockerignoreMatcher;
   stopped: boolean;
+  /** A Dockerfile from outside the context, added after the walk; `ignoreSent` once `.dockerignore` named it. */
+  added: { name: string; content: Uint8Array; ignoreSent: boolean } | undefined;
 }
 
 async function contextRoot(dir: string): Promise<string> {
@@ -159,7 +174,11 @@ async function walk(state: WalkState, dir: string, parents: ParentMatches | unde
       if (!item.excluded) await addEntry(state.pack, header(item.path, await lstat(join(state.root, item.path)), 'directory'));
       await walk(state, item.path, item.parents);
     } else if (item.kind === 'entry') {
-      await addEntry(state.pack, item.head, item.body);
+      if (state.added !== undefined && item.head.name === '.dockerignore' && item.body !== undefined) {
+        const body = Buffer.concat([item.body, Buffer.from(`\n${state.added.name}\n`)]);
+        state.added.ignoreSent = true;
+        await addEntry(state.pack, { ...item.head, size: body.byteLength }, body);
+      } else await addEntry(state.pack, item.head, item.body);
     } else if (item.kind === 'large-file') {
       await addLargeFile(state, item.path, item.full);
     }
@@ -204,6 +223,11 @@ function header(name: string, info: Stats, type: tar.Header['type']): tar.Header
     devmajor: 0,
     devminor: 0,
   };
+}
+
+/** A header for a file the SDK adds (not read from the context): root-owned, 0644, now. */
+function syntheticHeader(name: string): tar.Header {
+  return { name, type: 'file', mode: 0o644, mtime: new Date(), size: 0, linkname: '', uid: 0, gid: 0, uname: '', gname: '', devmajor: 0, devminor: 0 };
 }
 
 function addEntry(pack: tar.Pack, head: tar.Header, body?: Uint8Array): Promise<void> {

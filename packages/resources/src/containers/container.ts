@@ -1,38 +1,40 @@
-import type { Transport } from '@dockyard/transport';
-import { jsonStream } from '@dockyard/stream';
+import { type Transport, enginePath } from '@dockyard/transport';
 import type { ArchiveStream } from '../archive/archive-stream.js';
 import { getArchive } from '../archive/get-archive.js';
 import { type PathStat, statPath } from '../archive/path-stat.js';
 import { type ArchiveSource, type PutArchiveOptions, putArchive } from '../archive/put-archive.js';
+import type { CallOptions, StreamOptions } from '../call-options.js';
 import { AttachSession } from '../exec/attach-session.js';
 import { ExecProcess, type ExecOptions } from '../exec/exec-process.js';
-import { type Framing, apiAtLeast, chunksOf, framingFromContentType } from '../framing.js';
+import { FramingRule, chunksOf } from '../framing.js';
 import type {
-  FilesystemChange,
   ContainerInspectResponse,
   ContainerStatsResponse,
   ContainerTopResponse,
   ContainerUpdateBody,
   ContainerUpdateResponse,
   ContainerWaitResponse,
+  FilesystemChange,
 } from '../generated/engine-api.js';
-import { LazyStream, type StreamOptions } from '../lazy-stream.js';
+import type { LazyStream } from '../lazy-stream.js';
 import { type LogSides, LogStream } from '../logs/log-stream.js';
+import { callHijack, callJson, callUnit, openStream, streamBytes, streamJson } from '../operation/handlers.js';
+import { needs } from '../operation/version-gate.js';
 import { encodeTime } from '../time-value.js';
 import type {
   AttachOptions,
-  CallOptions,
+  InspectContainerOptions,
   KillOptions,
   LogsOptions,
   RemoveContainerOptions,
+  StartContainerOptions,
+  StatsOnceOptions,
   StatsOptions,
   StopOptions,
   TopOptions,
   TtySize,
   WaitOptions,
 } from './options.js';
-
-const seg = encodeURIComponent;
 
 /**
  * A handle on one container, by ID or name. Making one does no request; each method is one
@@ -48,113 +50,109 @@ const seg = encodeURIComponent;
 export class Container {
   /** The ID or name this handle was made with (the full ID when it came from `create`). */
   readonly id: string;
+  /** Warnings the engine sent when this handle came from `create` (else empty). */
+  readonly warnings: readonly string[];
   readonly #transport: Transport;
-  #tty: Promise<boolean> | undefined;
+  /** Output framing: `Content-Type`, else (below API 1.42) this container's `Config.Tty`. */
+  readonly #framing: FramingRule;
 
   /** @internal Use `docker.containers.get(id)`. */
-  constructor(transport: Transport, id: string) {
+  constructor(transport: Transport, id: string, warnings: readonly string[] = []) {
     if (!id) throw new TypeError('A container ID or name is required.');
     this.#transport = transport;
     this.id = id;
-  }
-
-  #path(suffix = ''): string {
-    return `/containers/${seg(this.id)}${suffix}`;
+    this.warnings = warnings;
+    this.#framing = new FramingRule(transport, async (signal) => (await this.inspect({ signal })).Config?.Tty === true);
   }
 
   /** `GET /containers/{id}/json`: everything the engine knows about the container. */
-  async inspect(options: CallOptions & { size?: boolean } = {}): Promise<ContainerInspectResponse> {
-    const res = await this.#transport.request({ method: 'GET', path: this.#path('/json'), query: { size: options.size }, signal: options.signal });
-    return res.json<ContainerInspectResponse>();
+  inspect(options: InspectContainerOptions = {}): Promise<ContainerInspectResponse> {
+    return callJson(this.#transport, { method: 'GET', path: enginePath`/containers/${this.id}/json`, query: { size: options.size } }, options);
   }
 
   /** `POST /containers/{id}/start`. Starting a running container resolves (the engine's 304). */
-  async start(options: CallOptions & { detachKeys?: string } = {}): Promise<void> {
-    await this.#post('/start', { detachKeys: options.detachKeys }, options);
+  start(options: StartContainerOptions = {}): Promise<void> {
+    return callUnit(this.#transport, { method: 'POST', path: enginePath`/containers/${this.id}/start`, query: { detachKeys: options.detachKeys } }, options);
   }
 
-  /** `POST /containers/{id}/stop`: SIGTERM, then SIGKILL after `timeout` seconds. A stopped container resolves. */
-  async stop(options: StopOptions = {}): Promise<void> {
-    await this.#post('/stop', { t: options.timeout }, options);
+  /**
+   * `POST /containers/{id}/stop`: the stop signal (`signal`, API 1.42+), then SIGKILL after
+   * `timeout` seconds. A stopped container resolves.
+   */
+  stop(options: StopOptions = {}): Promise<void> {
+    return this.#stopOrRestart('stop', options);
   }
 
-  /** `POST /containers/{id}/restart`. */
-  async restart(options: StopOptions = {}): Promise<void> {
-    await this.#post('/restart', { t: options.timeout }, options);
+  /** `POST /containers/{id}/restart`: stops as `stop` does, then starts. */
+  restart(options: StopOptions = {}): Promise<void> {
+    return this.#stopOrRestart('restart', options);
   }
 
   /** `POST /containers/{id}/kill`: sends a signal (SIGKILL by default). */
-  async kill(options: KillOptions = {}): Promise<void> {
-    await this.#post('/kill', { signal: options.signal === undefined ? undefined : String(options.signal) }, {});
+  kill(options: KillOptions = {}): Promise<void> {
+    const signal = options.signal === undefined ? undefined : String(options.signal);
+    return callUnit(this.#transport, { method: 'POST', path: enginePath`/containers/${this.id}/kill`, query: { signal } }, { signal: options.abortSignal });
   }
 
   /** `POST /containers/{id}/pause`. */
-  async pause(options: CallOptions = {}): Promise<void> {
-    await this.#post('/pause', {}, options);
+  pause(options: CallOptions = {}): Promise<void> {
+    return callUnit(this.#transport, { method: 'POST', path: enginePath`/containers/${this.id}/pause` }, options);
   }
 
   /** `POST /containers/{id}/unpause`. */
-  async unpause(options: CallOptions = {}): Promise<void> {
-    await this.#post('/unpause', {}, options);
+  unpause(options: CallOptions = {}): Promise<void> {
+    return callUnit(this.#transport, { method: 'POST', path: enginePath`/containers/${this.id}/unpause` }, options);
   }
 
-  /** `POST /containers/{id}/rename`. This handle keeps the ID or name it was made with. */
-  async rename(name: string, options: CallOptions = {}): Promise<void> {
-    await this.#post('/rename', { name }, options);
+  /** `POST /containers/{id}/rename?name=…`. This handle keeps the ID or name it was made with. */
+  rename(name: string, options: CallOptions = {}): Promise<void> {
+    return callUnit(this.#transport, { method: 'POST', path: enginePath`/containers/${this.id}/rename`, query: { name } }, options);
   }
 
   /** `POST /containers/{id}/update`: change resources (memory, CPU, restart policy) of a live container. */
-  async update(resources: ContainerUpdateBody, options: CallOptions = {}): Promise<ContainerUpdateResponse> {
-    const res = await this.#transport.request({ method: 'POST', path: this.#path('/update'), body: resources, signal: options.signal });
-    return res.json<ContainerUpdateResponse>();
+  update(resources: ContainerUpdateBody, options: CallOptions = {}): Promise<ContainerUpdateResponse> {
+    return callJson(this.#transport, { method: 'POST', path: enginePath`/containers/${this.id}/update`, body: resources }, options);
   }
 
-  /** `POST /containers/{id}/wait`: resolves when the container reaches `condition` (default `not-running`). */
-  async wait(options: WaitOptions = {}): Promise<ContainerWaitResponse> {
-    const res = await this.#transport.request({
-      method: 'POST',
-      path: this.#path('/wait'),
-      query: { condition: options.condition },
-      signal: options.signal,
-      timeout: 0,
-    });
-    return res.json<ContainerWaitResponse>();
+  /**
+   * `POST /containers/{id}/wait`: resolves when the container reaches `condition` (default
+   * `not-running`). No deadline unless `timeout` is set: then `TimeoutError` past it.
+   */
+  wait(options: WaitOptions = {}): Promise<ContainerWaitResponse> {
+    return callJson(
+      this.#transport,
+      { method: 'POST', path: enginePath`/containers/${this.id}/wait`, query: { condition: options.condition }, slow: true },
+      options,
+    );
   }
 
-  /** `DELETE /containers/{id}`. */
-  async remove(options: RemoveContainerOptions = {}): Promise<void> {
-    const res = await this.#transport.request({
-      method: 'DELETE',
-      path: this.#path(),
-      query: { force: options.force, v: options.volumes, link: options.link },
-      signal: options.signal,
-    });
-    await res.dump();
+  /** `DELETE /containers/{id}`: `force` kills a running one first; `volumes` removes its anonymous volumes. */
+  remove(options: RemoveContainerOptions = {}): Promise<void> {
+    return callUnit(
+      this.#transport,
+      { method: 'DELETE', path: enginePath`/containers/${this.id}`, query: { force: options.force, v: options.volumes ?? options.v, link: options.link } },
+      options,
+    );
   }
 
   /** `GET /containers/{id}/top`: the processes running in the container. */
-  async top(options: TopOptions = {}): Promise<ContainerTopResponse> {
-    const res = await this.#transport.request({ method: 'GET', path: this.#path('/top'), query: { ps_args: options.psArgs }, signal: options.signal });
-    return res.json<ContainerTopResponse>();
+  top(options: TopOptions = {}): Promise<ContainerTopResponse> {
+    return callJson(this.#transport, { method: 'GET', path: enginePath`/containers/${this.id}/top`, query: { ps_args: options.psArgs } }, options);
   }
 
-  /** `GET /containers/{id}/changes`: files added, changed or deleted against the image. */
+  /** `GET /containers/{id}/changes`: files added, changed or deleted against the image (an array, empty for none). */
   async changes(options: CallOptions = {}): Promise<FilesystemChange[]> {
-    const res = await this.#transport.request({ method: 'GET', path: this.#path('/changes'), signal: options.signal });
-    return (await res.json<FilesystemChange[] | null>()) ?? [];
+    return (await callJson<FilesystemChange[] | null>(this.#transport, { method: 'GET', path: enginePath`/containers/${this.id}/changes` }, options)) ?? [];
   }
 
   /** `GET /containers/{id}/export`: the container's filesystem as tar bytes. */
   export(options: StreamOptions = {}): LazyStream<Uint8Array> {
-    return new LazyStream(async (signal) => {
-      const res = await this.#transport.request({ method: 'GET', path: this.#path('/export'), signal, timeout: 0 });
-      return res.body;
-    }, options);
+    return streamBytes(this.#transport, { method: 'GET', path: enginePath`/containers/${this.id}/export` }, options);
   }
 
-  /** `POST /containers/{id}/resize`: the TTY size of a container started with `Tty: true`. */
-  async resize(size: TtySize, options: CallOptions = {}): Promise<void> {
-    await this.#post('/resize', { h: size.h, w: size.w }, options);
+  /** `POST /containers/{id}/resize?h=…&w=…`: the TTY size of a container started with `Tty: true`. */
+  resize(size: TtySize, options: CallOptions = {}): Promise<void> {
+    return callUnit(this.#transport, { method: 'POST', path: enginePath`/containers/${this.id}/resize`, query: { h: size.h, w: size.w } }, options);
   }
 
   /**
@@ -164,59 +162,65 @@ export class Container {
   logs(options: LogsOptions = {}): LogStream {
     const { follow, since, until, timestamps, tail } = options;
     return new LogStream(async (signal, sides: LogSides) => {
-      const known = await this.#framingBelow142(signal);
-      const res = await this.#transport.request({
-        method: 'GET',
-        path: this.#path('/logs'),
-        query: {
-          follow,
-          stdout: sides?.stdout ?? options.stdout ?? true,
-          stderr: sides?.stderr ?? options.stderr ?? true,
-          since: encodeTime(since),
-          until: encodeTime(until),
-          timestamps,
-          tail: tail === undefined ? undefined : String(tail),
-        },
-        signal,
-        timeout: follow ? 0 : undefined,
-      });
-      const framing = framingFromContentType(res.headers['content-type'], this.#transport.apiVersion) ?? known ?? (await this.#ttyFraming(signal));
+      const known = await this.#framing.beforeRequest(signal);
+      const query = {
+        follow,
+        stdout: sides?.stdout ?? options.stdout ?? true,
+        stderr: sides?.stderr ?? options.stderr ?? true,
+        since: encodeTime(since),
+        until: encodeTime(until),
+        timestamps,
+        tail: tail === undefined ? undefined : String(tail),
+      };
+      const res = await openStream(this.#transport, { method: 'GET', path: enginePath`/containers/${this.id}/logs`, query }, options, signal);
+      const framing = known ?? (await this.#framing.of(res.headers['content-type'], signal));
       return { chunks: chunksOf(res.body, framing), timestamped: timestamps === true && framing === 'multiplexed' };
     }, options);
   }
 
   /**
    * `POST /containers/{id}/attach` over a hijacked connection: write to stdin, half-close it
-   * with `end()`, and read output until the engine closes.
+   * with `end()`, and read output until the engine closes. A container that has exited is
+   * attached with `stream: false` unless `stream` is set: the session gives what `logs: true`
+   * asks for (the output so far) and ends, instead of waiting for the container to restart.
    */
   async attach(options: AttachOptions = {}): Promise<AttachSession> {
-    const known = await this.#framingBelow142(options.signal);
-    const conn = await this.#transport.hijack({
-      method: 'POST',
-      path: this.#path('/attach'),
-      query: {
-        stream: true,
-        logs: options.logs,
-        stdin: options.stdin,
-        stdout: options.stdout ?? true,
-        stderr: options.stderr ?? true,
-        detachKeys: options.detachKeys,
+    const { signal } = options;
+    let stream = options.stream;
+    if (stream === undefined) {
+      const info = await this.inspect({ signal });
+      if (info.Config?.Tty !== undefined) this.#framing.remember(info.Config.Tty === true);
+      stream = !(info.State?.Status === 'exited' || info.State?.Status === 'dead');
+    }
+    const known = await this.#framing.beforeRequest(signal);
+    const conn = await callHijack(
+      this.#transport,
+      {
+        method: 'POST',
+        path: enginePath`/containers/${this.id}/attach`,
+        query: {
+          stream,
+          logs: options.logs,
+          stdin: options.stdin,
+          stdout: options.stdout ?? true,
+          stderr: options.stderr ?? true,
+          detachKeys: options.detachKeys,
+        },
       },
-      signal: options.signal,
-    });
-    let framing: Framing;
+      options,
+    );
     try {
-      framing = conn.mediaType === 'unknown' ? (known ?? (await this.#ttyFraming(options.signal))) : conn.mediaType;
+      const framing = known ?? (await this.#framing.ofHijack(conn.mediaType, signal));
+      return new AttachSession(conn, framing, (size) => this.resize(size), options);
     } catch (err) {
       conn.close();
       throw err;
     }
-    return new AttachSession(conn, framing, (size) => this.resize(size));
   }
 
   /**
    * Runs a command in the container, like `child_process.spawn`: returns at once; the exec is
-   * created and started on the first use.
+   * created (`POST /containers/{id}/exec`) and started (`POST /exec/{id}/start`) on the first use.
    */
   exec(cmd: string | string[], options: ExecOptions = {}): ExecProcess {
     return new ExecProcess(this.#transport, this.id, typeof cmd === 'string' ? ['sh', '-c', cmd] : cmd, options);
@@ -224,27 +228,20 @@ export class Container {
 
   /** `GET /containers/{id}/stats?stream=1`: one sample a second until closed. */
   stats(options: StatsOptions = {}): LazyStream<ContainerStatsResponse> {
-    return new LazyStream(async (signal) => {
-      const res = await this.#transport.request({
-        method: 'GET',
-        path: this.#path('/stats'),
-        query: { stream: true, 'one-shot': options.oneShot },
-        signal,
-        timeout: 0,
-      });
-      return jsonStream<ContainerStatsResponse>(res.body);
-    }, options);
+    return streamJson(
+      this.#transport,
+      { method: 'GET', path: enginePath`/containers/${this.id}/stats`, query: { stream: true, 'one-shot': options.oneShot } },
+      options,
+    );
   }
 
   /** `GET /containers/{id}/stats?stream=0`: one sample. */
-  async statsOnce(options: CallOptions & { oneShot?: boolean } = {}): Promise<ContainerStatsResponse> {
-    const res = await this.#transport.request({
-      method: 'GET',
-      path: this.#path('/stats'),
-      query: { stream: false, 'one-shot': options.oneShot },
-      signal: options.signal,
-    });
-    return res.json<ContainerStatsResponse>();
+  statsOnce(options: StatsOnceOptions = {}): Promise<ContainerStatsResponse> {
+    return callJson(
+      this.#transport,
+      { method: 'GET', path: enginePath`/containers/${this.id}/stats`, query: { stream: false, 'one-shot': options.oneShot } },
+      options,
+    );
   }
 
   /**
@@ -258,8 +255,8 @@ export class Container {
    * await c.putArchive('/tmp', tarBytes, { noOverwriteDirNonDir: true });
    * ```
    */
-  async putArchive(path: string, source: ArchiveSource, options: PutArchiveOptions = {}): Promise<void> {
-    await putArchive(this.#transport, this.id, path, source, options);
+  putArchive(path: string, source: ArchiveSource, options: PutArchiveOptions = {}): Promise<void> {
+    return putArchive(this.#transport, this.id, path, source, options);
   }
 
   /**
@@ -278,34 +275,23 @@ export class Container {
   }
 
   /** `HEAD /containers/{id}/archive?path=…`: a path's stat; `NotFoundError` when it (or the container) is missing. */
-  async statPath(path: string, options: CallOptions = {}): Promise<PathStat> {
+  statPath(path: string, options: CallOptions = {}): Promise<PathStat> {
     return statPath(this.#transport, this.id, path, options);
   }
 
-  async #post(suffix: string, query: Record<string, string | number | boolean | undefined>, options: CallOptions): Promise<void> {
-    // 304 (already started / already stopped) is success for the caller.
-    const res = await this.#transport.request({ method: 'POST', path: this.#path(suffix), query, signal: options.signal });
-    await res.dump();
-  }
-
-  /**
-   * Below API 1.42 a response does not say how its output is framed; the container's
-   * `Config.Tty` does. Undefined when the response will say.
-   */
-  async #framingBelow142(signal: AbortSignal | undefined): Promise<Framing | undefined> {
-    const version = await this.#transport.negotiate();
-    return apiAtLeast(version, '1.42') ? undefined : this.#ttyFraming(signal);
-  }
-
-  /** Framing from `Config.Tty`, inspected once per handle. */
-  async #ttyFraming(signal: AbortSignal | undefined): Promise<Framing> {
-    if (!this.#tty) {
-      const tty = this.inspect({ signal }).then((info) => info.Config?.Tty === true);
-      this.#tty = tty;
-      tty.catch(() => {
-        if (this.#tty === tty) this.#tty = undefined;
-      });
-    }
-    return (await this.#tty) ? 'raw' : 'multiplexed';
+  #stopOrRestart(action: 'stop' | 'restart', options: StopOptions): Promise<void> {
+    const signal = options.signal === undefined ? undefined : String(options.signal);
+    return callUnit(
+      this.#transport,
+      {
+        method: 'POST',
+        path: action === 'stop' ? enginePath`/containers/${this.id}/stop` : enginePath`/containers/${this.id}/restart`,
+        query: { t: options.timeout, signal },
+        needs: needs(options, { signal: '1.42' }),
+        // The engine answers once the container stopped: up to `timeout` seconds, then a kill.
+        slow: true,
+      },
+      { signal: options.abortSignal },
+    );
   }
 }

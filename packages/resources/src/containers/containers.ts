@@ -1,7 +1,8 @@
 import type { Transport } from '@dockyard/transport';
 import type { ContainerCreateBody, ContainerCreateResponse, ContainerPruneResponse, ContainerSummary } from '../generated/engine-api.js';
+import { callJson } from '../operation/handlers.js';
 import { Container } from './container.js';
-import type { CreateContainerOptions, ListContainersOptions, PruneOptions } from './options.js';
+import type { CreateContainerOptions, ListContainersOptions, PruneContainersOptions } from './options.js';
 
 /**
  * `docker.containers`: create, find, list and prune containers.
@@ -25,38 +26,27 @@ export class Containers {
     return new Container(this.#transport, idOrName);
   }
 
-  /** `POST /containers/create`: resolves with a handle on the new container (its full ID). */
-  async create(config: ContainerCreateBody, options: CreateContainerOptions = {}): Promise<Container & { warnings: string[] }> {
-    const res = await this.#transport.request({
-      method: 'POST',
-      path: '/containers/create',
-      query: { name: options.name, platform: options.platform },
-      body: config,
-      signal: options.signal,
-    });
-    const created = await res.json<ContainerCreateResponse>();
-    return Object.assign(new Container(this.#transport, created.Id), { warnings: created.Warnings ?? [] });
+  /** `POST /containers/create?name=…`: resolves with a handle on the new container (its full ID), engine warnings on `warnings`. */
+  async create(config: ContainerCreateBody, options: CreateContainerOptions = {}): Promise<Container> {
+    const created = await callJson<ContainerCreateResponse>(
+      this.#transport,
+      { method: 'POST', path: '/containers/create', query: { name: options.name, platform: options.platform }, body: config },
+      options,
+    );
+    return new Container(this.#transport, created.Id, created.Warnings ?? []);
   }
 
   /** `GET /containers/json`: running containers, or all with `{ all: true }`. */
-  async list(options: ListContainersOptions = {}): Promise<ContainerSummary[]> {
-    const res = await this.#transport.request({
-      method: 'GET',
-      path: '/containers/json',
-      query: { all: options.all, limit: options.limit, size: options.size, filters: options.filters },
-      signal: options.signal,
-    });
-    return res.json<ContainerSummary[]>();
+  list(options: ListContainersOptions = {}): Promise<ContainerSummary[]> {
+    return callJson(
+      this.#transport,
+      { method: 'GET', path: '/containers/json', query: { all: options.all, limit: options.limit, size: options.size, filters: options.filters } },
+      options,
+    );
   }
 
   /** `POST /containers/prune`: removes stopped containers (matching `filters`). */
-  async prune(options: PruneOptions = {}): Promise<ContainerPruneResponse> {
-    const res = await this.#transport.request({
-      method: 'POST',
-      path: '/containers/prune',
-      query: { filters: options.filters },
-      signal: options.signal,
-    });
-    return res.json<ContainerPruneResponse>();
+  prune(options: PruneContainersOptions = {}): Promise<ContainerPruneResponse> {
+    return callJson(this.#transport, { method: 'POST', path: '/containers/prune', query: { filters: options.filters } }, options);
   }
 }

@@ -1,57 +1,71 @@
-import type { Filters } from '../filters.js';
 import type { CallOptions, StreamOptions } from '../call-options.js';
+import type {
+  ContainerAttachQuery,
+  ContainerCreateQuery,
+  ContainerDeleteQuery,
+  ContainerInspectQuery,
+  ContainerListQuery,
+  ContainerPruneQuery,
+  ContainerStartQuery,
+  ContainerStatsQuery,
+  ContainerTopQuery,
+  ContainerWaitQuery,
+} from '../generated/engine-api.js';
+import type { QueryOptions } from '../operation/query-options.js';
 import type { TimeValue } from '../time-value.js';
 
-export type { CallOptions, StreamOptions };
+/** `docker.containers.create(body, options)`: `name`, `platform`. */
+export interface CreateContainerOptions extends CallOptions, QueryOptions<ContainerCreateQuery> {}
 
-/** `docker.containers.create(body, options)`. */
-export interface CreateContainerOptions extends CallOptions {
-  /** The container's name (`/?[a-zA-Z0-9][a-zA-Z0-9_.-]+`). */
-  name?: string;
-  /** `os[/arch[/variant]]` of the image to use, on engines with API >= 1.41. */
-  platform?: string;
-}
-
-/** `docker.containers.list(options)`. */
-export interface ListContainersOptions extends CallOptions {
-  /** Include stopped containers (the engine shows only running ones by default). */
-  all?: boolean;
-  limit?: number;
-  /** Include `SizeRw` and `SizeRootFs`. */
-  size?: boolean;
-  filters?: Filters;
-}
+/** `docker.containers.list(options)`: `all`, `limit`, `size`, `filters`. */
+export interface ListContainersOptions extends CallOptions, QueryOptions<ContainerListQuery> {}
 
 /** `docker.containers.prune(options)`. */
-export interface PruneOptions extends CallOptions {
-  filters?: Filters;
+export interface PruneContainersOptions extends CallOptions, QueryOptions<ContainerPruneQuery> {}
+
+/** `container.inspect(options)`: `size`. */
+export interface InspectContainerOptions extends CallOptions, QueryOptions<ContainerInspectQuery> {}
+
+/** `container.start(options)`: `detachKeys`. */
+export interface StartContainerOptions extends CallOptions, QueryOptions<ContainerStartQuery> {}
+
+/**
+ * The engine names two parameters of kill, stop and restart `signal` and `t`; here `signal`
+ * is the engine's (a signal name or number) and `timeout` its `t` in seconds, as the docker
+ * CLI names them, so the call's own `AbortSignal` is `abortSignal`. These calls have no
+ * deadline of their own: the engine answers within `timeout` seconds (stop) or at once (kill).
+ */
+export interface SignalledCallOptions {
+  /** Aborting it cancels the request; the call rejects with `AbortError`. */
+  abortSignal?: AbortSignal;
 }
 
 /** `container.stop(options)` and `container.restart(options)`. */
-export interface StopOptions extends CallOptions {
-  /** Seconds to wait before killing the container. */
+export interface StopOptions extends SignalledCallOptions {
+  /** Seconds to wait before killing the container (the engine's `t`; its default 10). */
   timeout?: number;
+  /** The signal to stop with, by name or number (API 1.42+); default the container's `StopSignal`. */
+  signal?: string | number;
 }
 
 /** `container.kill(options)`. */
-export interface KillOptions {
+export interface KillOptions extends SignalledCallOptions {
   /** The signal to send, by name (`'SIGKILL'`, `'HUP'`) or number. Default `SIGKILL`. */
   signal?: string | number;
 }
 
-/** `container.wait(options)`. */
-export interface WaitOptions extends CallOptions {
-  condition?: 'not-running' | 'next-exit' | 'removed';
-}
+/**
+ * `container.wait(options)`: `condition`. Waiting has no deadline unless `timeout` is set;
+ * then `TimeoutError` when the condition is not reached within it.
+ */
+export interface WaitOptions extends CallOptions, QueryOptions<ContainerWaitQuery> {}
 
 /** `container.remove(options)`. */
-export interface RemoveContainerOptions extends CallOptions {
-  /** Kill a running container first. */
-  force?: boolean;
-  /** Remove its anonymous volumes too. */
+export interface RemoveContainerOptions extends CallOptions, Omit<QueryOptions<ContainerDeleteQuery>, 'v'> {
+  /** Remove its anonymous volumes too (the engine's `v`). */
   volumes?: boolean;
-  /** Remove the link, not the container (legacy links). */
-  link?: boolean;
+  /** The engine's name for `volumes`; either may be used. */
+  v?: boolean;
 }
 
 /** `container.logs(options)`. */
@@ -71,8 +85,14 @@ export interface LogsOptions extends StreamOptions {
 }
 
 /** `container.stats(options)`. */
-export interface StatsOptions extends StreamOptions {
-  /** Skip the pre-read that fills the CPU delta of the first sample (faster first sample). */
+export interface StatsOptions extends StreamOptions, Omit<QueryOptions<ContainerStatsQuery>, 'stream' | 'one-shot'> {
+  /** Skip the pre-read that fills the CPU delta of the first sample (the engine's `one-shot`). */
+  oneShot?: boolean;
+}
+
+/** `container.statsOnce(options)`. */
+export interface StatsOnceOptions extends CallOptions {
+  /** Skip the pre-read that fills the CPU delta (faster, with empty `precpu_stats`): the engine's `one-shot`. */
   oneShot?: boolean;
 }
 
@@ -84,21 +104,16 @@ export interface TtySize {
   w: number;
 }
 
-/** `container.attach(options)`. */
-export interface AttachOptions extends CallOptions {
-  stdin?: boolean;
-  /** Default true. */
-  stdout?: boolean;
-  /** Default true. */
-  stderr?: boolean;
-  /** Also send what the container wrote before attaching (the engine's `logs=1`). */
-  logs?: boolean;
-  /** Key sequence that detaches, e.g. `'ctrl-p,ctrl-q'`. */
-  detachKeys?: string;
-}
+/**
+ * `container.attach(options)`: the engine's attach parameters. `stdout` and `stderr` default
+ * to true. `stream` defaults to true, except for a container that has exited, where it
+ * defaults to false: attaching to one then gives what `logs` asks for and ends, instead of
+ * waiting for a restart.
+ */
+export interface AttachOptions extends StreamOptions, QueryOptions<ContainerAttachQuery> {}
 
 /** `container.top(options)`. */
-export interface TopOptions extends CallOptions {
-  /** Arguments to `ps`, e.g. `'aux'`. */
+export interface TopOptions extends CallOptions, Omit<QueryOptions<ContainerTopQuery>, 'ps_args'> {
+  /** Arguments to `ps`, e.g. `'aux'` (the engine's `ps_args`). */
   psArgs?: string;
 }

@@ -1,4 +1,5 @@
-import type { HijackedConnection } from '@dockyard/transport';
+import { type HijackedConnection, linkAbort } from '@dockyard/transport';
+import type { StreamOptions } from '../call-options.js';
 import type { TtySize } from '../containers/options.js';
 import { type Framing, chunksOf } from '../framing.js';
 import { OutputReader, ProcessOutput } from './exec-output.js';
@@ -21,14 +22,14 @@ export class AttachSession extends OutputReader {
   readonly #resize: (size: TtySize) => Promise<void>;
 
   /** @internal Use `container.attach()`. */
-  constructor(conn: HijackedConnection, framing: Framing, resize: (size: TtySize) => Promise<void>) {
+  constructor(conn: HijackedConnection, framing: Framing, resize: (size: TtySize) => Promise<void>, options: StreamOptions = {}) {
     super();
     this.#conn = conn;
     this.#resize = resize;
     this.#output = new ProcessOutput(async (signal) => {
-      signal.addEventListener('abort', () => conn.close(), { once: true });
+      linkAbort(signal, () => conn.close());
       return chunksOf(conn.output, framing);
-    });
+    }, { signal: options.signal });
   }
 
   /** Writes to the container's stdin, resolving when the socket took the bytes. */

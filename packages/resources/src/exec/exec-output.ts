@@ -1,6 +1,8 @@
 import type { Chunk } from '@dockyard/stream';
 import { splitStreams } from '@dockyard/stream';
-import { LazyStream, type StreamOptions } from '../lazy-stream.js';
+import { AbortError } from '@dockyard/transport';
+import type { StreamOptions } from '../call-options.js';
+import { LazyStream } from '../lazy-stream.js';
 
 type View = 'chunks' | 'sides' | 'drain';
 
@@ -20,12 +22,20 @@ export class ProcessOutput {
     this.#resolveEnded = resolve;
   });
 
-  constructor(open: (signal: AbortSignal) => Promise<AsyncIterable<Chunk>>, options: StreamOptions = {}) {
+  /**
+   * `open` gives the output's chunks; `afterEnd`, when given, runs once they ended by
+   * themselves and may throw to say the end was not a normal one (e.g. a dropped connection).
+   */
+  constructor(
+    open: (signal: AbortSignal) => Promise<AsyncIterable<Chunk>>,
+    options: StreamOptions = {},
+    afterEnd?: (signal: AbortSignal) => Promise<void>,
+  ) {
     this.#options = options;
     const onEnd = () => this.#resolveEnded();
     this.#chunks = new LazyStream(async (signal) => {
       try {
-        return tracked(await open(signal), onEnd);
+        return tracked(await open(signal), signal, onEnd, afterEnd);
       } catch (err) {
         onEnd();
         throw err;
@@ -85,9 +95,18 @@ export class ProcessOutput {
   }
 }
 
-async function* tracked<T>(source: AsyncIterable<T>, onEnd: () => void): AsyncGenerator<T> {
+// Closing the connection on abort ends its output like a normal end: an aborted stream must
+// throw instead (the stream maps this to `AbortError`), like every stream.
+async function* tracked<T>(
+  source: AsyncIterable<T>,
+  signal: AbortSignal,
+  onEnd: () => void,
+  afterEnd: ((signal: AbortSignal) => Promise<void>) | undefined,
+): AsyncGenerator<T> {
   try {
     yield* source;
+    if (signal.aborted) throw new AbortError('The output was aborted by its AbortSignal; its connection was closed.', { cause: signal.reason });
+    await afterEnd?.(signal);
   } finally {
     onEnd();
   }

@@ -1,12 +1,17 @@
-import type { HijackedConnection, Transport } from '@dockyard/transport';
+import { ConnectionError, type HijackedConnection, type Transport, enginePath, linkAbort } from '@dockyard/transport';
+import type { CallOptions, StreamOptions } from '../call-options.js';
+import type { TtySize } from '../containers/options.js';
 import { chunksOf } from '../framing.js';
-import type { ExecInspectResponse } from '../generated/engine-api.js';
-import type { StreamOptions } from '../lazy-stream.js';
-import type { CallOptions, TtySize } from '../containers/options.js';
-import { OutputReader, ProcessOutput } from './exec-output.js';
+import type { ContainerExecBody, ExecInspectResponse, IDResponse } from '../generated/engine-api.js';
+import { callHijack, callJson, callUnit } from '../operation/handlers.js';
+import { needs } from '../operation/version-gate.js';
 import { sleep } from '../sleep.js';
+import { OutputReader, ProcessOutput } from './exec-output.js';
 
-/** Options of `container.exec(cmd, options)`. */
+/**
+ * Options of `container.exec(cmd, options)`: the engine's exec create and start parameters
+ * (`POST /containers/{id}/exec`, `POST /exec/{id}/start`) under the docker CLI's names.
+ */
 export interface ExecOptions extends StreamOptions {
   /** Attach stdin: write with `proc.stdin.write()`, close with `proc.stdin.end()`. */
   stdin?: boolean;
@@ -18,9 +23,17 @@ export interface ExecOptions extends StreamOptions {
   workdir?: string;
   /** `user`, `user:group`, `uid` or `uid:gid`. */
   user?: string;
+  /** Run with extended privileges. */
   privileged?: boolean;
   /** Key sequence that detaches, e.g. `'ctrl-p,ctrl-q'`. */
   detachKeys?: string;
+  /** The TTY's initial size (API 1.42+), for `tty: true`. */
+  consoleSize?: TtySize;
+  /**
+   * Start without attaching (the engine's `Detach`): `start()` resolves once the process
+   * started, the output is empty, and `wait()` / `inspect()` follow the process.
+   */
+  detach?: boolean;
 }
 
 /** What `proc.wait()` resolves with. */
@@ -44,7 +57,8 @@ export interface ExecStdin {
 
 interface StartedExec {
   id: string;
-  conn: HijackedConnection;
+  /** The hijacked connection; none for a detached exec. */
+  conn: HijackedConnection | undefined;
 }
 
 const POLL_MS_MAX = 200;
@@ -52,7 +66,10 @@ const POLL_MS_MAX = 200;
 /**
  * A process run in a container by `container.exec()`, like `child_process.spawn`: it is
  * returned at once; the exec is created and started on first use (reading, `stdin.write`,
- * `wait`, `output`, `resize`), and errors surface on that first `await`.
+ * `start`, `wait`, `output`, `resize`, `inspect`), and errors surface on that first `await`.
+ * Its output ends only once the engine knows the exit: if the connection closed before that
+ * (the engine died, or a proxy dropped it), reading throws `ConnectionError`, never a
+ * silent end. Aborting `signal` makes reading throw `AbortError`, like every stream.
  *
  * @example
  * ```ts
@@ -72,6 +89,7 @@ export class ExecProcess extends OutputReader {
   readonly #options: ExecOptions;
   readonly #output: ProcessOutput;
   #started: Promise<StartedExec> | undefined;
+  #exit: Promise<ExecExit> | undefined;
 
   /** @internal Use `container.exec()`. */
   constructor(transport: Transport, containerId: string, cmd: string[], options: ExecOptions) {
@@ -81,11 +99,16 @@ export class ExecProcess extends OutputReader {
     this.#containerId = containerId;
     this.#cmd = cmd;
     this.#options = options;
-    this.#output = new ProcessOutput(async (signal) => {
-      const { conn } = await this.#start();
-      signal.addEventListener('abort', () => conn.close(), { once: true });
-      return chunksOf(conn.output, options.tty ? 'raw' : 'multiplexed');
-    }, options);
+    this.#output = new ProcessOutput(
+      async (signal) => {
+        const { conn } = await this.#start();
+        if (conn === undefined) return noChunks();
+        linkAbort(signal, () => conn.close());
+        return chunksOf(conn.output, options.tty ? 'raw' : 'multiplexed');
+      },
+      options,
+      (signal) => this.#exitAfterOutput(signal),
+    );
     this.stdin = {
       write: async (data) => (await this.#stdin()).write(data),
       end: async () => (await this.#stdin()).end(),
@@ -97,6 +120,17 @@ export class ExecProcess extends OutputReader {
     return (await this.#start()).id;
   }
 
+  /** Creates and starts the exec if no use did yet; resolves once it started (attached, or detached with `detach: true`). */
+  async start(): Promise<void> {
+    await this.#start();
+  }
+
+  /** `GET /exec/{id}/json`: the exec as the engine knows it (`Running`, `ExitCode`, `Pid`, ...). */
+  async inspect(options: CallOptions = {}): Promise<ExecInspectResponse> {
+    const { id } = await this.#start();
+    return this.#inspect(id, options);
+  }
+
   protected override get processOutput(): ProcessOutput {
     return this.#output;
   }
@@ -106,16 +140,9 @@ export class ExecProcess extends OutputReader {
    * no one reads it) and the engine reports the process ended.
    */
   async wait(options: CallOptions = {}): Promise<ExecExit> {
-    const { id } = await this.#start();
+    await this.#start();
     await this.#output.drain();
-    const signal = options.signal ?? this.#options.signal;
-    // The output ends when the process closes it; the engine records the exit a moment later.
-    for (let delay = 2; ; delay = Math.min(delay * 2, POLL_MS_MAX)) {
-      const res = await this.#transport.request({ method: 'GET', path: `/exec/${encodeURIComponent(id)}/json`, signal });
-      const info = await res.json<ExecInspectResponse>();
-      if (!info.Running && typeof info.ExitCode === 'number') return { exitCode: info.ExitCode };
-      await sleep(delay, signal);
-    }
+    return this.#waitExit({ signal: options.signal ?? this.#options.signal, timeout: options.timeout });
   }
 
   /** Reads all output, decoded as UTF-8 per stream, and the exit code. */
@@ -131,27 +158,22 @@ export class ExecProcess extends OutputReader {
     };
   }
 
-  /** `POST /exec/{id}/resize`: the TTY size of an exec made with `tty: true`. */
+  /** `POST /exec/{id}/resize?h=…&w=…`: the TTY size of an exec made with `tty: true`. */
   async resize(size: TtySize, options: CallOptions = {}): Promise<void> {
     const { id } = await this.#start();
-    const res = await this.#transport.request({
-      method: 'POST',
-      path: `/exec/${encodeURIComponent(id)}/resize`,
-      query: { h: size.h, w: size.w },
-      signal: options.signal,
-    });
-    await res.dump();
+    await callUnit(this.#transport, { method: 'POST', path: enginePath`/exec/${id}/resize`, query: { h: size.h, w: size.w } }, options);
   }
 
   /** Closes the connection (the process itself runs on until it exits). */
   async close(): Promise<void> {
     await this.#output.close();
-    if (this.#started) (await this.#started.catch(() => undefined))?.conn.close();
+    if (this.#started) (await this.#started.catch(() => undefined))?.conn?.close();
   }
 
   #stdin(): Promise<HijackedConnection> {
     if (!this.#options.stdin) throw new TypeError('This exec was made without stdin: pass { stdin: true } to exec().');
-    return this.#start().then((started) => started.conn);
+    if (this.#options.detach) throw new TypeError('A detached exec has no stdin to write to: leave out { detach: true }.');
+    return this.#start().then((started) => started.conn as HijackedConnection);
   }
 
   #start(): Promise<StartedExec> {
@@ -159,33 +181,79 @@ export class ExecProcess extends OutputReader {
     return this.#started;
   }
 
-  /** `POST /containers/{id}/exec`, then `POST /exec/{id}/start` over a hijacked connection. */
-  async #create(): Promise<StartedExec> {
-    const { stdin, tty, env, workdir, user, privileged, detachKeys, signal } = this.#options;
-    const created = await this.#transport.request({
-      method: 'POST',
-      path: `/containers/${encodeURIComponent(this.#containerId)}/exec`,
-      body: {
-        AttachStdin: stdin === true,
-        AttachStdout: true,
-        AttachStderr: true,
-        Tty: tty === true,
-        Cmd: this.#cmd,
-        Env: env === undefined || Array.isArray(env) ? env : Object.entries(env).map(([k, v]) => `${k}=${v}`),
-        WorkingDir: workdir,
-        User: user,
-        Privileged: privileged,
-        DetachKeys: detachKeys,
-      },
-      signal,
-    });
-    const { Id } = await created.json<{ Id: string }>();
-    const conn = await this.#transport.hijack({
-      method: 'POST',
-      path: `/exec/${encodeURIComponent(Id)}/start`,
-      body: { Detach: false, Tty: tty === true },
-      signal,
-    });
-    return { id: Id, conn };
+  #inspect(id: string, options: CallOptions): Promise<ExecInspectResponse> {
+    return callJson(this.#transport, { method: 'GET', path: enginePath`/exec/${id}/json` }, options);
   }
+
+  /** Polls `GET /exec/{id}/json` until the engine reports the exit (recorded a moment after the output ends); once. */
+  #waitExit(options: CallOptions): Promise<ExecExit> {
+    this.#exit ??= (async () => {
+      const { id } = await this.#start();
+      for (let delay = 2; ; delay = Math.min(delay * 2, POLL_MS_MAX)) {
+        const info = await this.#inspect(id, options);
+        if (!info.Running && typeof info.ExitCode === 'number') return { exitCode: info.ExitCode };
+        await sleep(delay, options.signal);
+      }
+    })();
+    const exit = this.#exit;
+    exit.catch(() => {
+      if (this.#exit === exit) this.#exit = undefined;
+    });
+    return exit;
+  }
+
+  /**
+   * After the output ended by itself: a clean close of the connection looks the same whether
+   * the process ended or the engine went away (a killed engine's kernel closes the socket
+   * cleanly), so the output ends only once the engine reports the exit.
+   */
+  async #exitAfterOutput(signal: AbortSignal): Promise<void> {
+    if (this.#options.detach) return;
+    try {
+      await this.#waitExit({ signal });
+    } catch (err) {
+      if (err instanceof ConnectionError) {
+        throw new ConnectionError(`The connection to the engine closed before the exit of the exec in container ${this.#containerId} was known: ${err.message}`, {
+          cause: err,
+        });
+      }
+      throw err;
+    }
+  }
+
+  /** `POST /containers/{id}/exec`, then `POST /exec/{id}/start`: hijacked, or plain with `detach: true`. */
+  async #create(): Promise<StartedExec> {
+    const { stdin, tty, env, workdir, user, privileged, detachKeys, consoleSize, detach, signal } = this.#options;
+    const console = consoleSize === undefined ? undefined : [consoleSize.h, consoleSize.w];
+    const body: ContainerExecBody = {
+      AttachStdin: stdin === true && detach !== true,
+      AttachStdout: detach !== true,
+      AttachStderr: detach !== true,
+      Tty: tty === true,
+      Cmd: this.#cmd,
+      Env: env === undefined || Array.isArray(env) ? env : Object.entries(env).map(([k, v]) => `${k}=${v}`),
+      WorkingDir: workdir,
+      User: user,
+      Privileged: privileged,
+      DetachKeys: detachKeys,
+      ConsoleSize: console,
+    };
+    const gate = needs(this.#options, { consoleSize: '1.42' });
+    const created = await callJson<IDResponse>(
+      this.#transport,
+      { method: 'POST', path: enginePath`/containers/${this.#containerId}/exec`, body, needs: gate },
+      { signal, timeout: this.#options.timeout },
+    );
+    const id = created.Id;
+    const start = { method: 'POST' as const, path: enginePath`/exec/${id}/start`, body: { Detach: detach === true, Tty: tty === true, ConsoleSize: console } };
+    if (detach) {
+      await callUnit(this.#transport, start, { signal, timeout: this.#options.timeout });
+      return { id, conn: undefined };
+    }
+    return { id, conn: await callHijack(this.#transport, start, this.#options) };
+  }
+}
+
+async function* noChunks(): AsyncGenerator<never> {
+  // A detached exec's output goes nowhere the SDK can read.
 }

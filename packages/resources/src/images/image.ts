@@ -1,27 +1,48 @@
-import type { Transport } from '@dockyard/transport';
-import type { ImageHistoryResponseItem, ImageDeleteResponseItem, ImageInspect } from '../generated/engine-api.js';
-import type { CallOptions } from '../containers/options.js';
 import type { ProgressMessage } from '@dockyard/stream';
+import { type Transport, enginePath } from '@dockyard/transport';
+import type { CredentialStoreOptions } from '../auth/docker-config-credentials.js';
+import type { CallOptions, StreamOptions } from '../call-options.js';
+import type {
+  ImageDeleteQuery,
+  ImageDeleteResponseItem,
+  ImageGetQuery,
+  ImageHistoryQuery,
+  ImageHistoryResponseItem,
+  ImageInspect,
+  ImageInspectQuery,
+  ImageTagQuery,
+} from '../generated/engine-api.js';
+import type { LazyStream } from '../lazy-stream.js';
+import { callJson, callUnit, streamBytes } from '../operation/handlers.js';
+import type { QueryOptions } from '../operation/query-options.js';
+import { needs } from '../operation/version-gate.js';
 import type { ProgressStream } from '../progress-stream.js';
 import { type PushOptions, type PushResult, pushImage } from './push.js';
-import type { CredentialStoreOptions } from '../auth/docker-config-credentials.js';
 
-/** `image.tag(options)`. */
-export interface TagImageOptions extends CallOptions {
+/** `image.inspect(options)`: `manifests` (API 1.48+), `platform` (JSON OCI platform, API 1.49+). */
+export interface InspectImageOptions extends CallOptions, QueryOptions<ImageInspectQuery> {}
+
+/** `image.history(options)`: `platform` (JSON OCI platform, API 1.48+). */
+export interface ImageHistoryOptions extends CallOptions, QueryOptions<ImageHistoryQuery> {}
+
+/** `image.tag(options)`: `repo` (e.g. `127.0.0.1:5000/app`) and `tag`. */
+export interface TagImageOptions extends CallOptions, QueryOptions<ImageTagQuery> {
   /** The repository to tag into, e.g. `127.0.0.1:5000/app`. */
   repo: string;
-  tag?: string;
 }
 
-/** `image.remove(options)`. */
-export interface RemoveImageOptions extends CallOptions {
-  force?: boolean;
-  /** Keep untagged parents. */
-  noprune?: boolean;
-}
+/** `image.remove(options)`: `force`, `noprune` (keep untagged parents), `platforms` (API 1.50+). */
+export interface RemoveImageOptions extends CallOptions, QueryOptions<ImageDeleteQuery> {}
+
+/** `image.export(options)`: `platform` (JSON OCI platform, API 1.48+). */
+export interface ExportImageOptions extends StreamOptions, QueryOptions<ImageGetQuery> {}
 
 /**
  * A lazy handle on an image by reference or ID: no request until a method is called.
+ *
+ * Its name is one path segment like every name (`enginePath`): `127.0.0.1:5000/app:2` goes
+ * out as `/images/127.0.0.1%3A5000%2Fapp%3A2/json`. The engine routes `/images/{name:.*}/json`
+ * on the decoded path, so it sees the name with its slashes, exactly as if they were sent raw.
  *
  * @example
  * ```ts
@@ -43,32 +64,32 @@ export class Image {
     this.#store = store;
   }
 
-  #path(suffix = ''): string {
-    // Image names contain '/' which the engine's router expects literally.
-    return `/images/${this.name.split('/').map(encodeURIComponent).join('/')}${suffix}`;
-  }
-
   /** `GET /images/{name}/json`. */
-  async inspect(options: CallOptions = {}): Promise<ImageInspect> {
-    const res = await this.#transport.request({ method: 'GET', path: this.#path('/json'), signal: options.signal });
-    return res.json<ImageInspect>();
+  inspect(options: InspectImageOptions = {}): Promise<ImageInspect> {
+    return callJson(
+      this.#transport,
+      {
+        method: 'GET',
+        path: enginePath`/images/${this.name}/json`,
+        query: { manifests: options.manifests, platform: options.platform },
+        needs: needs(options, { manifests: '1.48', platform: '1.49' }),
+      },
+      options,
+    );
   }
 
   /** `GET /images/{name}/history`: the layers, newest first. */
-  async history(options: CallOptions = {}): Promise<ImageHistoryResponseItem[]> {
-    const res = await this.#transport.request({ method: 'GET', path: this.#path('/history'), signal: options.signal });
-    return res.json<ImageHistoryResponseItem[]>();
+  history(options: ImageHistoryOptions = {}): Promise<ImageHistoryResponseItem[]> {
+    return callJson(
+      this.#transport,
+      { method: 'GET', path: enginePath`/images/${this.name}/history`, query: { platform: options.platform }, needs: needs(options, { platform: '1.48' }) },
+      options,
+    );
   }
 
-  /** `POST /images/{name}/tag`. */
-  async tag(options: TagImageOptions): Promise<void> {
-    const res = await this.#transport.request({
-      method: 'POST',
-      path: this.#path('/tag'),
-      query: { repo: options.repo, tag: options.tag },
-      signal: options.signal,
-    });
-    await res.dump();
+  /** `POST /images/{name}/tag?repo=…&tag=…`. */
+  tag(options: TagImageOptions): Promise<void> {
+    return callUnit(this.#transport, { method: 'POST', path: enginePath`/images/${this.name}/tag`, query: { repo: options.repo, tag: options.tag } }, options);
   }
 
   /** `POST /images/{name}/push`: pushes this reference (its tag, or `latest`). */
@@ -76,14 +97,26 @@ export class Image {
     return pushImage(this.#transport, this.name, options, this.#store);
   }
 
+  /** `GET /images/{name}/get`: this image as a tar (with its tags), for `images.load`. */
+  export(options: ExportImageOptions = {}): LazyStream<Uint8Array> {
+    return streamBytes(
+      this.#transport,
+      { method: 'GET', path: enginePath`/images/${this.name}/get`, query: { platform: options.platform }, needs: needs(options, { platform: '1.48' }) },
+      options,
+    );
+  }
+
   /** `DELETE /images/{name}`: untags and deletes; resolves with what was untagged and deleted. */
-  async remove(options: RemoveImageOptions = {}): Promise<ImageDeleteResponseItem[]> {
-    const res = await this.#transport.request({
-      method: 'DELETE',
-      path: this.#path(),
-      query: { force: options.force, noprune: options.noprune },
-      signal: options.signal,
-    });
-    return res.json<ImageDeleteResponseItem[]>();
+  remove(options: RemoveImageOptions = {}): Promise<ImageDeleteResponseItem[]> {
+    return callJson(
+      this.#transport,
+      {
+        method: 'DELETE',
+        path: enginePath`/images/${this.name}`,
+        query: { force: options.force, noprune: options.noprune, platforms: options.platforms },
+        needs: needs(options, { platforms: '1.50' }),
+      },
+      options,
+    );
   }
 }

@@ -1,36 +1,39 @@
 import type { ProgressMessage } from '@dockyard/stream';
 import type { Transport } from '@dockyard/transport';
-import type { Filters } from '../filters.js';
-import type { ImagePruneResponse, ImageSummary } from '../generated/engine-api.js';
-import type { CallOptions } from '../containers/options.js';
-import type { StreamOptions } from '../lazy-stream.js';
-import { ProgressStream, progressRequest } from '../progress-stream.js';
-import { Image } from './image.js';
-import { formatReference, parseReference } from './reference.js';
 import { registryAuthHeader } from '../auth/auth-header.js';
 import type { CredentialStoreOptions } from '../auth/docker-config-credentials.js';
 import type { RegistryAuth } from '../auth/registry-auth.js';
-import type { ImageSearchResponse } from '../generated/engine-api.js';
+import { buildImage } from '../build/build.js';
+import type { BuildMessage, BuildOptions, BuildResult } from '../build/build-options.js';
+import type { CallOptions, StreamOptions } from '../call-options.js';
+import type { ImageCreateQuery, ImageListQuery, ImagePruneQuery, ImagePruneResponse, ImageSearchQuery, ImageSearchResponse, ImageSummary } from '../generated/engine-api.js';
+import type { LazyStream } from '../lazy-stream.js';
+import { callJson, streamProgress } from '../operation/handlers.js';
+import type { QueryOptions } from '../operation/query-options.js';
+import { needs } from '../operation/version-gate.js';
+import type { ProgressStream } from '../progress-stream.js';
+import { Image } from './image.js';
 import { type PushOptions, type PushResult, pushImage } from './push.js';
+import { formatReference, parseReference } from './reference.js';
 import {
   type ImportOptions,
   type ImportResult,
+  type LoadImagesOptions,
   type LoadResult,
+  type SaveImagesOptions,
   type TarSource,
   importImage,
   loadImages,
   saveImages,
 } from './transfer.js';
-import type { LazyStream } from '../lazy-stream.js';
-import { buildImage } from '../build/build.js';
-import type { BuildMessage, BuildOptions, BuildResult } from '../build/build-options.js';
 
-/** `docker.images.pull(ref, options)`. */
-export interface PullOptions extends StreamOptions {
+/**
+ * `docker.images.pull(ref, options)`: `platform` (`os[/arch[/variant]]`); `fromImage` and
+ * `tag` come from the reference (the other `ImageCreateQuery` parameters are `import`'s).
+ */
+export interface PullOptions extends StreamOptions, Pick<QueryOptions<ImageCreateQuery>, 'platform'> {
   /** Registry credentials; omitted, they come from `$DOCKER_CONFIG/config.json` as the CLI finds them. */
   auth?: RegistryAuth;
-  /** `os[/arch[/variant]]`. */
-  platform?: string;
 }
 
 /** What `pull(…).done()` resolves with. */
@@ -41,12 +44,17 @@ export interface PullResult {
   digest: string | undefined;
 }
 
-/** `docker.images.list(options)`. */
-export interface ListImagesOptions extends CallOptions {
-  all?: boolean;
-  filters?: Filters;
-  digests?: boolean;
-}
+/**
+ * `docker.images.list(options)`: `all`, `filters`, `digests`; `shared-size` (API 1.42+),
+ * `manifests` (1.47+), `identity` (1.52+).
+ */
+export interface ListImagesOptions extends CallOptions, QueryOptions<ImageListQuery> {}
+
+/** `docker.images.prune(options)`: `filters` (`dangling`, `until`, `label`). */
+export interface PruneImagesOptions extends CallOptions, QueryOptions<ImagePruneQuery> {}
+
+/** `docker.images.search(term, options)`: `limit`, `filters`. */
+export interface SearchImagesOptions extends CallOptions, Omit<QueryOptions<ImageSearchQuery>, 'term'> {}
 
 /**
  * `docker.images`: pull, list, prune, and lazy handles on images.
@@ -78,8 +86,9 @@ export class Images {
   pull(ref: string, options: PullOptions = {}): ProgressStream<ProgressMessage, PullResult> {
     const parsed = parseReference(ref);
     let digest: string | undefined;
-    return new ProgressStream<ProgressMessage, PullResult>(
-      progressRequest(this.#transport, async () => ({
+    return streamProgress<ProgressMessage, PullResult>(
+      this.#transport,
+      async () => ({
         method: 'POST',
         path: '/images/create',
         query: {
@@ -88,7 +97,7 @@ export class Images {
           platform: options.platform,
         },
         headers: await registryAuthHeader(ref, options.auth, this.#store),
-      })),
+      }),
       () => ({ reference: formatReference(parsed), digest: digest ?? parsed.digest }),
       {
         ...options,
@@ -121,12 +130,12 @@ export class Images {
   }
 
   /** `GET /images/get`: one or more images as a tar (tags included), for `load`. */
-  save(refs: string | string[], options: StreamOptions = {}): LazyStream<Uint8Array> {
+  save(refs: string | string[], options: SaveImagesOptions = {}): LazyStream<Uint8Array> {
     return saveImages(this.#transport, Array.isArray(refs) ? refs : [refs], options);
   }
 
   /** `POST /images/load`: loads a tar made by `save`; `done()` says which images it loaded. */
-  load(tar: TarSource, options: StreamOptions & { quiet?: boolean } = {}): ProgressStream<ProgressMessage, LoadResult> {
+  load(tar: TarSource, options: LoadImagesOptions = {}): ProgressStream<ProgressMessage, LoadResult> {
     return loadImages(this.#transport, tar, options);
   }
 
@@ -136,34 +145,30 @@ export class Images {
   }
 
   /**
-   * `GET /images/search`: searches the registry index (Docker Hub) the engine is configured
-   * with. Without a reachable index the engine's error (naming the index) is thrown.
+   * `GET /images/search?term=…`: searches the registry index (Docker Hub) the engine is
+   * configured with. Without a reachable index the engine's error (naming the index) is thrown.
    */
-  async search(term: string, options: CallOptions & { limit?: number; filters?: Filters } = {}): Promise<ImageSearchResponse> {
-    const res = await this.#transport.request({
-      method: 'GET',
-      path: '/images/search',
-      query: { term, limit: options.limit, filters: options.filters },
-      signal: options.signal,
-    });
-    return res.json<ImageSearchResponse>();
+  search(term: string, options: SearchImagesOptions = {}): Promise<ImageSearchResponse> {
+    return callJson(this.#transport, { method: 'GET', path: '/images/search', query: { term, limit: options.limit, filters: options.filters } }, options);
   }
 
-  /** `GET /images/json`. */
-  async list(options: ListImagesOptions = {}): Promise<ImageSummary[]> {
-    const res = await this.#transport.request({
-      method: 'GET',
-      path: '/images/json',
-      query: { all: options.all, filters: options.filters, digests: options.digests },
-      signal: options.signal,
-    });
-    return res.json<ImageSummary[]>();
+  /** `GET /images/json`: the images, as an array. */
+  list(options: ListImagesOptions = {}): Promise<ImageSummary[]> {
+    const { all, filters, digests, manifests, identity } = options;
+    return callJson(
+      this.#transport,
+      {
+        method: 'GET',
+        path: '/images/json',
+        query: { all, filters, digests, 'shared-size': options['shared-size'], manifests, identity },
+        needs: needs(options, { 'shared-size': '1.42', manifests: '1.47', identity: '1.52' }),
+      },
+      options,
+    );
   }
 
   /** `POST /images/prune`: removes dangling (or, with `filters: { dangling: ['false'] }`, unused) images. */
-  async prune(options: CallOptions & { filters?: Filters } = {}): Promise<ImagePruneResponse> {
-    const res = await this.#transport.request({ method: 'POST', path: '/images/prune', query: { filters: options.filters }, signal: options.signal });
-    return res.json<ImagePruneResponse>();
+  prune(options: PruneImagesOptions = {}): Promise<ImagePruneResponse> {
+    return callJson(this.#transport, { method: 'POST', path: '/images/prune', query: { filters: options.filters } }, options);
   }
 }
-

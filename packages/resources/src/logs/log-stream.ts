@@ -1,5 +1,6 @@
 import { type Chunk, type Line, type LinesOptions, lines, splitStreams } from '@dockyard/stream';
-import { LazyStream, type StreamOptions } from '../lazy-stream.js';
+import type { StreamOptions } from '../call-options.js';
+import { LazyStream } from '../lazy-stream.js';
 
 /** What a {@link LogStream} reads: typed chunks, and whether their data starts with a timestamp. */
 export interface LogSource {

@@ -1,14 +1,27 @@
-import type { Transport } from '@dockyard/transport';
-import type { CallOptions } from '../containers/options.js';
-import type { Filters } from '../filters.js';
+import { type Transport, enginePath } from '@dockyard/transport';
+import type { CallOptions } from '../call-options.js';
 import type {
   EndpointSettings,
   NetworkCreateBody,
   NetworkCreateResponse,
+  NetworkInspectQuery,
   NetworkInspectResponse,
+  NetworkListQuery,
   NetworkListResponse,
+  NetworkPruneQuery,
   NetworkPruneResponse,
 } from '../generated/engine-api.js';
+import { callJson, callUnit } from '../operation/handlers.js';
+import type { QueryOptions } from '../operation/query-options.js';
+
+/** `network.inspect(options)`: `verbose`, `scope`. */
+export interface InspectNetworkOptions extends CallOptions, QueryOptions<NetworkInspectQuery> {}
+
+/** `docker.networks.list(options)`: `filters`. */
+export interface ListNetworksOptions extends CallOptions, QueryOptions<NetworkListQuery> {}
+
+/** `docker.networks.prune(options)`: `filters`. */
+export interface PruneNetworksOptions extends CallOptions, QueryOptions<NetworkPruneQuery> {}
 
 /** `network.connect(container, options)`: the container's endpoint on this network. */
 export interface ConnectOptions extends CallOptions {
@@ -22,45 +35,59 @@ export interface ConnectOptions extends CallOptions {
   endpointConfig?: EndpointSettings;
 }
 
-/** A lazy handle on a network by ID or name. */
-export class NetworkHandle {
+/** `network.disconnect(container, options)`. */
+export interface DisconnectOptions extends CallOptions {
+  /** Disconnect even a container that is not running (the engine's `Force`). */
+  force?: boolean;
+}
+
+/**
+ * A lazy handle on a network by ID or name: no request until a method is called.
+ *
+ * @example
+ * ```ts
+ * const net = docker.networks.get('n1');
+ * await net.connect('web', { aliases: ['api'] });
+ * console.log((await net.inspect()).Containers);
+ * ```
+ */
+export class Network {
+  /** The ID or name this handle was made with (the ID when it came from `create`). */
   readonly id: string;
+  /** Warnings the engine sent when this handle came from `create` (else empty). */
+  readonly warnings: readonly string[];
   readonly #transport: Transport;
 
   /** @internal Use `docker.networks.get(id)`. */
-  constructor(transport: Transport, id: string) {
+  constructor(transport: Transport, id: string, warnings: readonly string[] = []) {
     if (!id) throw new TypeError('A network ID or name is required.');
     this.#transport = transport;
     this.id = id;
-  }
-
-  #path(suffix = ''): string {
-    return `/networks/${encodeURIComponent(this.id)}${suffix}`;
+    this.warnings = warnings;
   }
 
   /** `GET /networks/{id}`. */
-  async inspect(options: CallOptions & { verbose?: boolean } = {}): Promise<NetworkInspectResponse> {
-    const res = await this.#transport.request({ method: 'GET', path: this.#path(), query: { verbose: options.verbose }, signal: options.signal });
-    return res.json<NetworkInspectResponse>();
+  inspect(options: InspectNetworkOptions = {}): Promise<NetworkInspectResponse> {
+    return callJson(this.#transport, { method: 'GET', path: enginePath`/networks/${this.id}`, query: { verbose: options.verbose, scope: options.scope } }, options);
   }
 
   /** `DELETE /networks/{id}`. */
-  async remove(options: CallOptions = {}): Promise<void> {
-    await (await this.#transport.request({ method: 'DELETE', path: this.#path(), signal: options.signal })).dump();
+  remove(options: CallOptions = {}): Promise<void> {
+    return callUnit(this.#transport, { method: 'DELETE', path: enginePath`/networks/${this.id}` }, options);
   }
 
   /** `POST /networks/{id}/connect`: attaches a container, with aliases or a static IP. */
-  async connect(container: string, options: ConnectOptions = {}): Promise<void> {
+  connect(container: string, options: ConnectOptions = {}): Promise<void> {
     const { aliases, ipv4Address, ipv6Address, endpointConfig } = options;
     const ipam = ipv4Address || ipv6Address ? { IPAMConfig: { IPv4Address: ipv4Address, IPv6Address: ipv6Address } } : {};
     const body = { Container: container, EndpointConfig: { ...endpointConfig, ...(aliases ? { Aliases: aliases } : {}), ...ipam } };
-    await (await this.#transport.request({ method: 'POST', path: this.#path('/connect'), body, signal: options.signal })).dump();
+    return callUnit(this.#transport, { method: 'POST', path: enginePath`/networks/${this.id}/connect`, body }, options);
   }
 
   /** `POST /networks/{id}/disconnect`. */
-  async disconnect(container: string, options: CallOptions & { force?: boolean } = {}): Promise<void> {
+  disconnect(container: string, options: DisconnectOptions = {}): Promise<void> {
     const body = { Container: container, Force: options.force === true };
-    await (await this.#transport.request({ method: 'POST', path: this.#path('/disconnect'), body, signal: options.signal })).dump();
+    return callUnit(this.#transport, { method: 'POST', path: enginePath`/networks/${this.id}/disconnect`, body }, options);
   }
 }
 
@@ -82,26 +109,23 @@ export class Networks {
   }
 
   /** A lazy handle on a network. */
-  get(idOrName: string): NetworkHandle {
-    return new NetworkHandle(this.#transport, idOrName);
+  get(idOrName: string): Network {
+    return new Network(this.#transport, idOrName);
   }
 
-  /** `POST /networks/create`: resolves with a handle (by ID) that also carries `warning`. */
-  async create(body: NetworkCreateBody, options: CallOptions = {}): Promise<NetworkHandle & { warning: string | undefined }> {
-    const res = await this.#transport.request({ method: 'POST', path: '/networks/create', body, signal: options.signal });
-    const created = await res.json<NetworkCreateResponse>();
-    return Object.assign(new NetworkHandle(this.#transport, created.Id), { warning: created.Warning || undefined });
+  /** `POST /networks/create`: resolves with a handle (by ID) on the new network, like every `create`; the engine's warning on `warnings`. */
+  async create(body: NetworkCreateBody, options: CallOptions = {}): Promise<Network> {
+    const created = await callJson<NetworkCreateResponse>(this.#transport, { method: 'POST', path: '/networks/create', body }, options);
+    return new Network(this.#transport, created.Id, created.Warning ? [created.Warning] : []);
   }
 
-  /** `GET /networks`. */
-  async list(options: CallOptions & { filters?: Filters } = {}): Promise<NetworkListResponse> {
-    const res = await this.#transport.request({ method: 'GET', path: '/networks', query: { filters: options.filters }, signal: options.signal });
-    return res.json<NetworkListResponse>();
+  /** `GET /networks`: the networks, as an array. */
+  list(options: ListNetworksOptions = {}): Promise<NetworkListResponse> {
+    return callJson(this.#transport, { method: 'GET', path: '/networks', query: { filters: options.filters } }, options);
   }
 
   /** `POST /networks/prune`: removes unused networks. */
-  async prune(options: CallOptions & { filters?: Filters } = {}): Promise<NetworkPruneResponse> {
-    const res = await this.#transport.request({ method: 'POST', path: '/networks/prune', query: { filters: options.filters }, signal: options.signal });
-    return res.json<NetworkPruneResponse>();
+  prune(options: PruneNetworksOptions = {}): Promise<NetworkPruneResponse> {
+    return callJson(this.#transport, { method: 'POST', path: '/networks/prune', query: { filters: options.filters } }, options);
   }
 }

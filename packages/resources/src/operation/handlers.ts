@@ -3,6 +3,7 @@ import {
   AbortError,
   type HijackedConnection,
   type Query,
+  type RequestOptions,
   TimeoutError,
   type Transport,
   type TransportResponse,
@@ -29,6 +30,14 @@ export interface Operation {
   headers?: Record<string, string>;
   /** Options the caller set that need a newer engine (see `needs`): refused before sending. */
   needs?: VersionNeeds;
+  /**
+   * The engine answers only when something outside the SDK's control happened (a container
+   * stopped, an archive was unpacked, disk usage was summed): no deadline unless the caller
+   * sets `timeout` on this call, whatever the client's `timeout` is.
+   */
+  slow?: boolean;
+  /** `false` for the unversioned `/_ping`; every other path gets the `/v1.xx` prefix. */
+  versioned?: false;
 }
 
 /** An operation, or a function that makes it when the call starts (e.g. after a credential lookup). */
@@ -55,6 +64,19 @@ export function callResponse<T>(
   read: (res: TransportResponse) => Promise<T>,
 ): Promise<T> {
   return withinDeadline(transport, op, options, 'call', read);
+}
+
+/**
+ * A streaming response, head included, for the streams that read their head (log framing
+ * from `Content-Type`, an archive's path stat header): opened with `signal` (the stream's
+ * own, see `LazyStream`) and a head-only deadline. Used inside a `LazyStream` source.
+ */
+export function openStream(transport: Transport, op: OperationSource, options: StreamOptions, signal: AbortSignal): Promise<TransportResponse> {
+  return withDeadlineSignal(transport, options, 'head', describe(op), signal, async (linked) => {
+    const resolved = typeof op === 'function' ? await op(linked) : op;
+    await gate(transport, resolved, linked);
+    return transport.request({ ...requestOf(resolved), signal: linked, timeout: 0 });
+  }, { keepLinked: true });
 }
 
 /** Byte stream: a lazy `for await`-able body; `timeout` bounds only the response head. */
@@ -84,20 +106,57 @@ export function streamProgress<T extends ProgressMessage, R>(
 export async function callHijack(transport: Transport, op: Operation, options: StreamOptions = {}): Promise<HijackedConnection> {
   if (op.method !== 'POST' && op.method !== 'GET') throw new TypeError(`A hijack is a POST or GET, not ${op.method}.`);
   const { method } = op;
-  return withDeadlineSignal(transport, options, 'head', `${op.method} ${op.path}`, options.signal, async (signal) => {
-    await gate(transport, op, signal);
-    return transport.hijack({ method, path: op.path, query: op.query, body: op.body, headers: op.headers, signal });
-  }, { keepLinked: true });
+  let unlink: () => void = () => undefined;
+  const conn = await withDeadlineSignal(
+    transport,
+    options,
+    'head',
+    `${op.method} ${op.path}`,
+    options.signal,
+    async (signal) => {
+      await gate(transport, op, signal);
+      return transport.hijack({ method, path: op.path, query: op.query, body: op.body, headers: op.headers, signal, versioned: op.versioned });
+    },
+    { keepLinked: true, onLinked: (fn) => (unlink = fn) },
+  );
+  return unlinkingWhenDone(conn, unlink);
+}
+
+// The caller's signal stays linked while the connection lives, and no longer: a signal shared
+// by many execs over a long time must not collect one listener per finished exec.
+function unlinkingWhenDone(conn: HijackedConnection, unlink: () => void): HijackedConnection {
+  const output = conn.output;
+  return {
+    statusCode: conn.statusCode,
+    headers: conn.headers,
+    mediaType: conn.mediaType,
+    output: {
+      async *[Symbol.asyncIterator]() {
+        try {
+          yield* output;
+        } finally {
+          unlink();
+        }
+      },
+    },
+    write: (data) => conn.write(data),
+    end: () => conn.end(),
+    close: () => {
+      unlink();
+      conn.close();
+    },
+  };
 }
 
 // The body of a streaming response, opened under a head-only deadline; `signal` is the stream's own.
-function openBody(transport: Transport, source: OperationSource, options: StreamOptions, signal: AbortSignal): Promise<AsyncIterable<Uint8Array>> {
-  return withDeadlineSignal(transport, options, 'head', describe(source), signal, async (linked) => {
-    const op = typeof source === 'function' ? await source(linked) : source;
-    await gate(transport, op, linked);
-    const res = await transport.request({ ...op, signal: linked, timeout: 0 });
-    return res.body;
-  }, { keepLinked: true });
+async function openBody(transport: Transport, source: OperationSource, options: StreamOptions, signal: AbortSignal): Promise<AsyncIterable<Uint8Array>> {
+  return (await openStream(transport, source, options, signal)).body;
+}
+
+// What the transport takes from an operation (the handler-only fields left out).
+function requestOf(op: Operation): RequestOptions {
+  const { needs: _needs, slow: _slow, ...request } = op;
+  return request;
 }
 
 async function withinDeadline<T>(
@@ -107,10 +166,14 @@ async function withinDeadline<T>(
   kind: 'call',
   read: (res: TransportResponse) => Promise<T>,
 ): Promise<T> {
-  return withDeadlineSignal(transport, options, kind, describe(source), options.signal, async (signal) => {
+  // A slow operation (known only once a function source ran, so decided from the plain one)
+  // has no deadline unless the caller set one.
+  const slow = typeof source !== 'function' && source.slow === true;
+  const deadline = slow && options.timeout === undefined ? { ...options, timeout: 0 } : options;
+  return withDeadlineSignal(transport, deadline, kind, describe(source), options.signal, async (signal) => {
     const op = typeof source === 'function' ? await source(signal) : source;
     await gate(transport, op, signal);
-    return read(await transport.request({ ...op, signal, timeout: 0 }));
+    return read(await transport.request({ ...requestOf(op), signal, timeout: 0 }));
   });
 }
 
@@ -123,11 +186,12 @@ async function withDeadlineSignal<T>(
   request: string,
   signal: AbortSignal | undefined,
   run: (signal: AbortSignal) => Promise<T>,
-  { keepLinked = false } = {},
+  { keepLinked = false, onLinked }: { keepLinked?: boolean; onLinked?: (unlink: () => void) => void } = {},
 ): Promise<T> {
   const ms = options.timeout ?? transport.timeout;
   const controller = new AbortController();
   const unlink = linkAbort(signal, (reason) => controller.abort(reason));
+  onLinked?.(unlink);
   let expired: TimeoutError | undefined;
   const timer =
     ms > 0

@@ -1,4 +1,9 @@
-import type { BuildCache, ContainerSummary, ImageSummary, SystemDataUsageResponse, Volume } from '../generated/engine-api.js';
+import type { CallOptions } from '../call-options.js';
+import type { BuildCache, ContainerSummary, ImageSummary, SystemDataUsageQuery, SystemDataUsageResponse, Volume } from '../generated/engine-api.js';
+import type { QueryOptions } from '../operation/query-options.js';
+
+/** `docker.df(options)`: `type` (API 1.42+: `container`, `image`, `volume`, `build-cache`), `verbose` (API 1.52+). */
+export interface DiskUsageOptions extends CallOptions, QueryOptions<SystemDataUsageQuery> {}
 
 /**
  * What `docker.df()` resolves with. Engines from API 1.52 on answer with the summary fields

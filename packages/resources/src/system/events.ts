@@ -1,8 +1,9 @@
-import { jsonStream } from '@dockyard/stream';
 import type { Transport } from '@dockyard/transport';
+import type { StreamOptions } from '../call-options.js';
 import type { Filters } from '../filters.js';
 import type { EventMessage } from '../generated/engine-api.js';
-import { LazyStream, type StreamOptions } from '../lazy-stream.js';
+import type { LazyStream } from '../lazy-stream.js';
+import { streamJson } from '../operation/handlers.js';
 import { type TimeValue, encodeTime } from '../time-value.js';
 
 /** `docker.events(options)`. */
@@ -17,14 +18,6 @@ export interface EventsOptions extends StreamOptions {
 
 /** `GET /events`: engine events as they happen, as typed {@link EventMessage}s. */
 export function events(transport: Transport, options: EventsOptions = {}): LazyStream<EventMessage> {
-  return new LazyStream(async (signal) => {
-    const res = await transport.request({
-      method: 'GET',
-      path: '/events',
-      query: { since: encodeTime(options.since), until: encodeTime(options.until), filters: options.filters },
-      signal,
-      timeout: 0,
-    });
-    return jsonStream<EventMessage>(res.body);
-  }, options);
+  const query = { since: encodeTime(options.since), until: encodeTime(options.until), filters: options.filters };
+  return streamJson<EventMessage>(transport, { method: 'GET', path: '/events', query }, options);
 }
