@@ -22,4 +22,7 @@ const invoke: Invoke = async (load, command: Command, failureCode) => {
 };
 
 exitQuietlyOnClosedPipe();
-await buildProgram(version, invoke).parseAsync(process.argv);
+const program = buildProgram(version, invoke);
+// Bare `dockyard` prints the help to stdout and exits 0, as bare `docker` does.
+if (process.argv.length <= 2) program.help();
+await program.parseAsync(process.argv);

@@ -65,6 +65,7 @@ export function buildProgram(version: string, invoke: Invoke): Command {
     .argument('<image>')
     .argument('[command...]')
     .option('--rm', 'remove the container when it exits')
+    .option('-d, --detach', 'start it in the background and print its ID')
     .option('-i, --interactive', 'forward stdin')
     .option('-t, --tty', 'allocate a terminal (with -i: raw mode, every key goes to the container)')
     .option('-e, --env <KEY=value>', 'set an environment variable (repeatable)', collect)

@@ -162,6 +162,14 @@ describe('dockyard run', () => {
     expect(inspected.stdout.toString().trim()).toBe(`exited ${labelValue}`);
   });
 
+  it('-d starts it in the background and prints its ID', async () => {
+    const name = resources.container(uniqueName('clidetach'));
+    const ours = await dockyard(['run', '-d', '--name', name, '--label', testLabel, TEST_IMAGE, 'sleep', '600']);
+    expect(ours.code, ours.stderr.toString()).toBe(0);
+    const inspected = await docker(['inspect', '--format', '{{.Id}} {{.State.Status}}', name]);
+    expect(inspected.stdout.toString()).toBe(`${ours.stdout.toString().trim()} running\n`);
+  });
+
   it('-i forwards stdin to the container', async () => {
     const ours = await dockyard(['run', '--rm', '-i', '--label', testLabel, TEST_IMAGE, 'sh', '-c', 'tr a-z A-Z'], { input: 'shout\n' });
     expect(ours.code).toBe(0);
@@ -263,6 +271,14 @@ describe('engine selection and usage errors', () => {
     } finally {
       rmSync(config, { recursive: true, force: true });
     }
+  });
+
+  it('bare dockyard prints the help and exits 0; --version prints the version', async () => {
+    const bare = await dockyard([]);
+    expect(bare.code).toBe(0);
+    expect(bare.stdout.toString()).toMatch(/^Usage: dockyard /);
+    const version = await dockyard(['--version']);
+    expect(version.stdout.toString()).toMatch(/^dockyard version \d+\.\d+\.\d+\n$/);
   });
 
   it('an unknown flag exits 125, as docker', async () => {

@@ -8,6 +8,7 @@ import { connectTerminal } from '../terminal/tty-session.js';
 
 interface RunOptions {
   rm?: boolean;
+  detach?: boolean;
   interactive?: boolean;
   tty?: boolean;
   env?: string[];
@@ -39,10 +40,24 @@ export default async function run({ args, opts, globals }: CommandInput<RunOptio
     OpenStdin: interactive,
     StdinOnce: interactive,
     AttachStdin: interactive,
-    AttachStdout: true,
-    AttachStderr: true,
+    AttachStdout: !opts.detach,
+    AttachStderr: !opts.detach,
+    // Detached, nobody waits to remove it: the engine does, when it exits.
+    ...(opts.detach && opts.rm && { HostConfig: { AutoRemove: true } }),
   };
   const container = await createPulling(docker, body, opts.name);
+  if (opts.detach) {
+    try {
+      await container.start();
+    } catch (err) {
+      if (opts.rm) await container.remove({ force: true }).catch(() => undefined);
+      throw withExitCode(err as Error, startFailureCode(err));
+    } finally {
+      await docker.close();
+    }
+    process.stdout.write(`${container.id}\n`);
+    return 0;
+  }
   try {
     const session = await container.attach({ stdin: interactive, stdout: true, stderr: true });
     try {
