@@ -14,7 +14,7 @@ export const OWN_FAILURE = 125;
 // front; these only add the next step a person would take.
 const HINTS: Array<[test: (err: NamedError) => boolean, hint: (err: NamedError) => string]> = [
   [(e) => e.name === 'NotFoundError' && /no such container/i.test(e.message), () => "check the name or ID with 'dockyard ps -a'"],
-  [(e) => e.name === 'NotFoundError' && /no such image|not found|does not exist/i.test(e.message), () => "check the image reference with 'dockyard images', or its name and tag in the registry"],
+  [(e) => /no such image|does not exist locally|manifest unknown|manifest for .* not found|repository does not exist/i.test(e.message), () => "check the image reference with 'dockyard images', or its name and tag in the registry"],
   [(e) => /unauthorized|authentication required|no basic auth credentials|denied/i.test(e.message), () => 'check the registry credentials in $DOCKER_CONFIG/config.json (auths, credHelpers, credsStore)'],
   [(e) => e.name === 'ConflictError' && /is not running|is paused|is restarting/i.test(e.message), () => "check the container's state with 'dockyard ps -a'"],
   [(e) => e.name === 'ConflictError' && /already in use/i.test(e.message), () => 'choose another name, or remove the container that has it'],
@@ -35,13 +35,14 @@ export function describeError(err: unknown): string {
   if (e.name === 'UsageError' || e.name === 'ConnectionError' || e.name === 'AbortError') return message;
   const hint = HINTS.find(([test]) => test(e))?.[1](e);
   if (hint) return `${message} (${hint})`;
-  // Not an engine error: a fault in dockyard itself, whose stack is what a bug report needs.
-  if (!isEngineError(e)) return `${message} (set DOCKYARD_DEBUG=1 for the stack trace)`;
+  // Not one of the SDK's errors: a fault in dockyard itself, whose stack is what a bug report needs.
+  if (!isDockerError(e)) return `${message} (set DOCKYARD_DEBUG=1 for the stack trace)`;
   return message;
 }
 
-function isEngineError(e: NamedError): boolean {
-  return (e as { statusCode?: unknown }).statusCode !== undefined || e.name === 'StreamError' || e.name === 'ContainerError';
+/** Every error the SDK throws on purpose extends `DockerError`, which carries this brand. */
+function isDockerError(e: NamedError): boolean {
+  return (e as unknown as Record<symbol, unknown>)[Symbol.for('dockyard.DockerError')] === true || e.name === 'StreamError';
 }
 
 /**

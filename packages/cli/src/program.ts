@@ -89,6 +89,7 @@ export function buildProgram(version: string, invoke: Invoke): Command {
     .option('--label <key=value>', 'set a label on the image (repeatable)', collect)
     .option('--target <stage>', 'build up to this stage')
     .option('--no-cache', 'do not use the build cache')
+    .option('--force-rm', "remove the intermediate containers, also a failed step's")
     .option('-q, --quiet', 'print only the image ID');
 
   add('images', 'list images', () => import('./commands/images.js'))

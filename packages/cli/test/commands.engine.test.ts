@@ -187,6 +187,25 @@ describe('dockyard run', () => {
   });
 });
 
+describe('dockyard build', () => {
+  it('a failing RUN step: the step’s exit code as docker build gives it, the engine’s message in one line', async () => {
+    const context = mkdtempSync(join(tmpdir(), 'dockyard-cli-build-'));
+    try {
+      writeFileSync(join(context, 'Dockerfile'), `FROM ${TEST_IMAGE}\nLABEL ${testLabel}\nRUN echo building; exit 3\n`);
+      // --force-rm: the failed step's container goes too (nothing left on the shared engine).
+      const ours = await dockyard(['build', '--force-rm', context]);
+      const theirs = await docker(['build', '--force-rm', context], { env: { DOCKER_BUILDKIT: '0' } });
+      expect(ours.code).toBe(3);
+      expect(ours.code).toBe(theirs.code);
+      expect(ours.stdout.toString()).toContain('building\n');
+      expect(lines(ours.stderr)).toEqual(["dockyard: The command '/bin/sh -c echo building; exit 3' returned a non-zero code: 3"]);
+      expect((await dockyard(['build', '-q', '--force-rm', context])).code).toBe(3);
+    } finally {
+      rmSync(context, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('dockyard events', () => {
   it('--since/--until/--filter --format json: the same events as docker events', async () => {
     const since = (Date.now() / 1000 - 1).toFixed(3);

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { BuildContextError, ConflictError, NotFoundError, ServerError, StreamError } from 'dockyard';
 import { UsageError } from '../src/command.js';
 import { describeError, reportError, withExitCode } from '../src/errors.js';
 import { filtersOf, formatOf, mapOf, splitKeyValue } from '../src/format/key-values.js';
@@ -108,20 +109,19 @@ describe('option values', () => {
 });
 
 describe('errors: one line', () => {
-  const engineError = (name: string, message: string, statusCode?: number) => Object.assign(new Error(message), { name, statusCode });
-
   it('keeps the engine message verbatim and adds what to check', () => {
-    expect(describeError(engineError('NotFoundError', 'No such container: x', 404))).toBe(
+    expect(describeError(new NotFoundError('No such container: x'))).toBe(
       "No such container: x (check the name or ID with 'dockyard ps -a')",
     );
-    expect(describeError(engineError('StreamError', 'Head "http://r/v2/a/manifests/1": no basic auth credentials'))).toMatch(
+    expect(describeError(new StreamError('Head "http://r/v2/a/manifests/1": no basic auth credentials'))).toMatch(
       /no basic auth credentials \(check the registry credentials/,
     );
-    expect(describeError(engineError('ConflictError', 'Container abc is not running', 409))).toMatch(/\(check the container's state/);
+    expect(describeError(new ConflictError('Container abc is not running'))).toMatch(/\(check the container's state/);
   });
 
   it('a multi-line message becomes one line; a fault of dockyard itself points to DOCKYARD_DEBUG', () => {
-    expect(describeError(engineError('ServerError', 'first\n  second', 500))).toBe('first second');
+    expect(describeError(new ServerError('first\n  second'))).toBe('first second');
+    expect(describeError(new BuildContextError('The build context directory /x cannot be read.'))).toBe('The build context directory /x cannot be read.');
     expect(describeError(new TypeError('boom'))).toBe('boom (set DOCKYARD_DEBUG=1 for the stack trace)');
     expect(describeError(new UsageError('bad flag'))).toBe('bad flag');
   });
@@ -132,7 +132,7 @@ describe('errors: one line', () => {
     try {
       expect(reportError(new UsageError('x'), 1)).toBe(125);
       expect(reportError(withExitCode(new Error('not found'), 127), 125)).toBe(127);
-      expect(reportError(engineError('NotFoundError', 'No such container: x', 404), 1)).toBe(1);
+      expect(reportError(new NotFoundError('No such container: x'), 1)).toBe(1);
     } finally {
       process.stderr.write = write;
     }

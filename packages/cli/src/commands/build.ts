@@ -1,7 +1,7 @@
 import type { CommandInput } from '../command.js';
 import { connect } from '../engine.js';
 import { mapOf, splitKeyValue } from '../format/key-values.js';
-import { progressView } from '../terminal/progress.js';
+import { showProgress } from '../terminal/progress.js';
 
 interface BuildOptions {
   tag?: string[];
@@ -10,6 +10,7 @@ interface BuildOptions {
   label?: string[];
   target?: string;
   cache: boolean;
+  forceRm?: boolean;
   quiet?: boolean;
 }
 
@@ -25,15 +26,9 @@ export default async function build({ args, opts, globals }: CommandInput<BuildO
     labels: mapOf(opts.label, '--label'),
     target: opts.target,
     nocache: opts.cache === false ? true : undefined,
+    forcerm: opts.forceRm,
   });
-  if (!opts.quiet) {
-    const view = await progressView(process.stdout);
-    try {
-      for await (const message of stream) view.show(message);
-    } finally {
-      view.end();
-    }
-  }
+  await showProgress(stream, opts.quiet ? undefined : process.stdout);
   const { imageId } = await stream.done();
   if (opts.quiet) process.stdout.write(`${imageId}\n`);
   await docker.close();

@@ -3,7 +3,7 @@ import type { CommandInput } from '../command.js';
 import { connect } from '../engine.js';
 import { withExitCode } from '../errors.js';
 import { mapOf } from '../format/key-values.js';
-import { progressView } from '../terminal/progress.js';
+import { showProgress } from '../terminal/progress.js';
 import { connectTerminal } from '../terminal/tty-session.js';
 
 interface RunOptions {
@@ -93,13 +93,7 @@ async function createPulling(docker: Docker, body: ContainerCreateBody, name: st
     if ((err as Error).name !== 'NotFoundError' || !/no such image/i.test((err as Error).message)) throw err;
   }
   process.stderr.write(`Unable to find image '${body.Image}' locally\n`);
-  const view = await progressView(process.stderr);
-  const pull = docker.images.pull(body.Image ?? '');
-  try {
-    for await (const message of pull) view.show(message);
-  } finally {
-    view.end();
-  }
+  await showProgress(docker.images.pull(body.Image ?? ''), process.stderr);
   return docker.containers.create(body, { name });
 }
 

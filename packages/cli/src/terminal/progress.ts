@@ -1,4 +1,5 @@
 import type { ProgressMessage } from 'dockyard';
+import { withExitCode } from '../errors.js';
 import { type Colors, colorsFor } from './colors.js';
 
 /** Shows a pull, push or build as it goes. */
@@ -18,6 +19,23 @@ export async function progressView(out: NodeJS.WriteStream): Promise<ProgressVie
   if (!out.isTTY) return new PlainView(out);
   const { createLogUpdate } = await import('log-update');
   return new LiveView(out, createLogUpdate(out), colorsFor(out));
+}
+
+/**
+ * Shows `stream` on `out` to its end (without `out`, reads it silently). An in-band error
+ * with a code (a build step's exit status) ends the command with that code, as the docker
+ * CLI does.
+ */
+export async function showProgress(stream: AsyncIterable<ProgressMessage>, out: NodeJS.WriteStream | undefined): Promise<void> {
+  const view = out ? await progressView(out) : { show: () => undefined, end: () => undefined };
+  try {
+    for await (const message of stream) view.show(message);
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    throw typeof code === 'number' && Number.isInteger(code) && code > 0 && code < 256 ? withExitCode(err as Error, code) : err;
+  } finally {
+    view.end();
+  }
 }
 
 const FINISHED = /^(Pull complete|Already exists|Download complete|Pushed|Layer already exists|Mounted from)/;
