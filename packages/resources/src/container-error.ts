@@ -16,6 +16,7 @@ export interface ContainerErrorDetails {
  * the exit code and the last lines of stderr.
  */
 export class ContainerError extends DockerError {
+  static override readonly code: string = 'DOCKYARD_CONTAINER';
   readonly exitCode: number;
   readonly stderr: string;
   readonly command: string[];

@@ -1,7 +1,7 @@
 import { Transport, type TransportOptions } from '@dockyard/transport';
 import type { CallOptions } from './call-options.js';
 import { Containers } from './containers/containers.js';
-import type { EventMessage, SystemInfo, SystemVersion } from './generated/engine-api.js';
+import type { SystemInfo, SystemVersion } from './generated/engine-api.js';
 import { callJson, callUnit } from './operation/handlers.js';
 import { needs } from './operation/version-gate.js';
 import type { DiskUsage, DiskUsageOptions } from './system/disk-usage.js';
@@ -10,7 +10,7 @@ import { Networks } from './networks/networks.js';
 import { Volumes } from './volumes/volumes.js';
 import type { LazyStream } from './lazy-stream.js';
 import { type RunOptions, type RunResult, run } from './run.js';
-import { type EventsOptions, events } from './system/events.js';
+import { type DockerEvent, type EventsOptions, type ReconnectedEvent, type ReconnectingEventsOptions, events } from './system/events.js';
 
 /** Options of `new Docker(options)`: where the engine is and how to talk to it. */
 export type DockerOptions = TransportOptions;
@@ -42,8 +42,9 @@ export class Docker implements AsyncDisposable {
   constructor(options: DockerOptions = {}) {
     this.transport = new Transport(options);
     this.containers = new Containers(this.transport);
-    // Registry credentials come from the same environment the endpoint was found in.
-    this.images = new Images(this.transport, { env: options.env, homeDir: options.homeDir });
+    // Registry credentials come from the configuration directory the endpoint was found with,
+    // fixed at construction: a later change of DOCKER_CONFIG does not split the two.
+    this.images = new Images(this.transport, { configDir: this.transport.configDir });
     this.volumes = new Volumes(this.transport);
     this.networks = new Networks(this.transport);
   }
@@ -51,7 +52,9 @@ export class Docker implements AsyncDisposable {
   /**
    * A client configured from the environment, with the docker CLI's precedence: DOCKER_HOST
    * (with DOCKER_TLS_VERIFY, DOCKER_CERT_PATH), DOCKER_API_VERSION, DOCKER_CONTEXT, the
-   * current context of `$DOCKER_CONFIG/config.json`, then the default socket.
+   * current context of `$DOCKER_CONFIG/config.json`, then the default socket. The environment
+   * is read once, here: the endpoint, the API version and the configuration directory (registry
+   * credentials) do not follow later changes of `process.env`.
    */
   static fromEnv(options: Omit<DockerOptions, 'host'> = {}): Docker {
     return new Docker(options);
@@ -99,15 +102,22 @@ export class Docker implements AsyncDisposable {
 
   /**
    * `GET /events`: a typed event stream; `break`, a `signal` or `await using` stops it.
+   * With `reconnect: true` it outlives dropped connections and engine restarts, yielding a
+   * {@link ReconnectedEvent} marker per reconnection (see there what to reconcile).
    *
    * @example
    * ```ts
    * for await (const ev of docker.events({ filters: { type: ['container'], event: ['die'] } })) {
    *   console.log(ev.Actor?.ID, ev.Action);
    * }
+   * for await (const ev of docker.events({ reconnect: true, signal })) {
+   *   if (ev.Type === 'dockyard' && ev.Action === 'reconnected') { } // the engine came back: reconcile
+   * }
    * ```
    */
-  events(options: EventsOptions = {}): LazyStream<EventMessage> {
+  events(options: ReconnectingEventsOptions): LazyStream<DockerEvent | ReconnectedEvent>;
+  events(options?: EventsOptions): LazyStream<DockerEvent>;
+  events(options: EventsOptions = {}): LazyStream<DockerEvent | ReconnectedEvent> {
     return events(this.transport, options);
   }
 

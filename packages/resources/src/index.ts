@@ -44,7 +44,11 @@ export {
   type ListNetworksOptions,
   type PruneNetworksOptions,
 } from './networks/networks.js';
-export type { EventsOptions } from './system/events.js';
+export type { EventsOptions, DockerEvent, ReconnectedEvent, ReconnectingEventsOptions } from './system/events.js';
+export type { RetryOptions } from './retry-policy.js';
+export { Fleet, FleetContainers, type FleetEvent, type FleetEventsOptions, type FleetContainerSummary } from './fleet/fleet.js';
+export type { FleetLogsOptions, FleetLogItem, FleetLogContainer } from './fleet/fleet-logs.js';
+export { FleetError, type EngineFailure } from './fleet/fleet-error.js';
 export type { DiskUsage, DiskUsageOptions } from './system/disk-usage.js';
 export type { RunOptions, RunResult, LiveOutput } from './run.js';
 export { ContainerError, type ContainerErrorDetails } from './container-error.js';

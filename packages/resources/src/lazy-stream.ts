@@ -10,6 +10,11 @@ export type OpenSource<T> = (signal: AbortSignal) => Promise<AsyncIterable<T>>;
  * stopped three equivalent ways: `break`/`return()`, an `AbortSignal`, or `await using`.
  * Each closes the socket below at once. It can be iterated once.
  *
+ * Closing while another task awaits `next()` (e.g. `close()` or `await using` on a quiet
+ * followed log): that pending `next()` resolves `{ done: true }` at once, as if the stream
+ * had ended, whatever the source below is doing; an `AbortSignal` firing makes it reject with
+ * `AbortError` instead. Either way it settles: nothing is left waiting on a closed socket.
+ *
  * @example
  * ```ts
  * await using events = docker.events();
@@ -65,10 +70,15 @@ export class LazyStream<T> implements AsyncIterable<T>, AsyncDisposable {
   #iterate(): AsyncIterator<T> {
     let inner: AsyncIterator<T> | undefined;
     let finished = false;
+    type Waiter = { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void };
+    // The next() calls in flight: a close or abort settles them even if the source never does.
+    const pending = new Set<Waiter>();
     const finish = async (): Promise<void> => {
       if (finished) return;
       finished = true;
       this.#release();
+      for (const waiter of pending) waiter.resolve({ done: true, value: undefined });
+      pending.clear();
       const source = inner;
       // Close the socket first: a source suspended on a read would otherwise hold return().
       this.#abort.abort();
@@ -78,23 +88,53 @@ export class LazyStream<T> implements AsyncIterable<T>, AsyncDisposable {
         // The source is being torn down; its own error on the way out is not the caller's.
       }
     };
-    return {
-      next: async (): Promise<IteratorResult<T>> => {
-        if (finished) return { done: true, value: undefined };
-        try {
-          if (this.#abort.signal.aborted) throw this.#abortError();
-          if (!inner) inner = (await this.#open(this.#abort.signal))[Symbol.asyncIterator]();
-          const result = await inner.next();
-          if (result.done) {
-            finished = true;
-            this.#release();
-          }
-          return result;
-        } catch (err) {
-          const mapped = this.#abort.signal.aborted && !finished ? this.#abortError(err) : err;
-          await finish();
-          throw mapped;
+    // The caller's signal fired (not a close: that finishes first): waiting reads end in AbortError.
+    this.#abort.signal.addEventListener(
+      'abort',
+      () => {
+        // No read waiting: the next next() sees the abort and throws.
+        if (finished || pending.size === 0) return;
+        const error = this.#abortError();
+        for (const waiter of pending) waiter.reject(error);
+        pending.clear();
+        void finish();
+      },
+      { once: true },
+    );
+    const pull = async (waiter: Waiter): Promise<IteratorResult<T>> => {
+      try {
+        if (this.#abort.signal.aborted) throw this.#abortError();
+        if (!inner) inner = (await this.#open(this.#abort.signal))[Symbol.asyncIterator]();
+        const result = await inner.next();
+        if (result.done) {
+          finished = true;
+          this.#release();
         }
+        return result;
+      } catch (err) {
+        const mapped = this.#abort.signal.aborted && !finished ? this.#abortError(err) : err;
+        pending.delete(waiter); // this read's own failure is its answer, not the close's `done`
+        await finish();
+        throw mapped;
+      }
+    };
+    return {
+      next: (): Promise<IteratorResult<T>> => {
+        if (finished) return Promise.resolve({ done: true, value: undefined });
+        return new Promise<IteratorResult<T>>((resolve, reject) => {
+          const waiter = { resolve, reject };
+          pending.add(waiter);
+          pull(waiter).then(
+            (result) => {
+              pending.delete(waiter);
+              resolve(result);
+            },
+            (err: unknown) => {
+              pending.delete(waiter);
+              reject(err);
+            },
+          );
+        });
       },
       return: async (value?: unknown): Promise<IteratorResult<T>> => {
         await finish();

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { trackResources, uniqueName } from '@dockyard/testkit';
-import { AbortError, Docker, type EventMessage } from '../src/index.js';
+import { testLabels, trackResources, uniqueName } from '@dockyard/testkit';
+import { AbortError, BadRequestError, Docker, type DockerEvent } from '../src/index.js';
 import { collectBytes, createContainer, startContainer } from './support/engine.js';
 
 const resources = trackResources();
@@ -47,7 +47,7 @@ describe('events against the engine', () => {
     const c = await createContainer(docker, resources, { Cmd: ['true'] }, 'ev');
     await c.start();
     await c.wait();
-    const seen: EventMessage[] = [];
+    const seen: DockerEvent[] = [];
     for await (const ev of docker.events({ since, filters: { type: ['container'], container: [c.id] } })) {
       seen.push(ev);
       if (ev.Action === 'die') break;
@@ -55,10 +55,12 @@ describe('events against the engine', () => {
     expect(seen.map((e) => e.Action)).toEqual(expect.arrayContaining(['create', 'start', 'die']));
     expect(seen.every((e) => e.Type === 'container' && e.Actor?.ID === c.id)).toBe(true);
     expect(typeof seen[0]?.time).toBe('number');
+    // timeNano is the engine's exact digits: the same second as `time`, nanoseconds kept.
+    expect(seen.every((e) => /^\d{19}$/.test(e.timeNano ?? '') && (e.timeNano ?? '').startsWith(String(e.time)))).toBe(true);
   });
 
   it('until ends the stream by itself; a signal aborts a waiting one', async () => {
-    const got: EventMessage[] = [];
+    const got: DockerEvent[] = [];
     for await (const ev of docker.events({ since: new Date(Date.now() - 60_000), until: new Date(), filters: { type: ['network'] } })) got.push(ev);
     expect(Array.isArray(got)).toBe(true);
     const controller = new AbortController();
@@ -83,5 +85,30 @@ describe('stats against the engine', () => {
     const once = await c.statsOnce();
     expect(once.memory_stats).toBeDefined();
     expect(once.name).toMatch(/^\//);
+  });
+});
+
+describe('events({ reconnect: true }) against the engine', () => {
+  it('a request the engine refuses (400) still throws; exact timeNano; break ends it', async () => {
+    // The 20.10 engine ignores unknown event filters, so the 400 here is `since` after `until`.
+    const err = await (async () => {
+      for await (const _ of docker.events({ reconnect: true, since: 1000, until: 10 })) void _;
+    })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BadRequestError);
+    expect((err as Error).message).toContain('cannot be after `until`');
+
+    const name = uniqueName('evr');
+    resources.volume(name);
+    const since = new Date(Date.now() - 2000);
+    await docker.volumes.create({ Name: name, Labels: testLabels() });
+    let ev: DockerEvent | undefined;
+    for await (const e of docker.events({ reconnect: true, since, filters: { type: ['volume'], volume: [name] } })) {
+      if (e.Action === 'create') {
+        ev = e;
+        break;
+      }
+    }
+    expect(ev?.Actor?.ID).toBe(name);
+    expect(ev?.timeNano).toMatch(/^\d{19}$/);
   });
 });

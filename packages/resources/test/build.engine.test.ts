@@ -87,7 +87,7 @@ describe('docker.images.build against the engine', () => {
     expect(err).toBeInstanceOf(StreamError);
     expect(err).toBeInstanceOf(DockerError);
     expect((err as StreamError).message).toBe("The command '/bin/sh -c false' returned a non-zero code: 1");
-    expect((err as StreamError).code).toBe(1);
+    expect((err as StreamError).engineCode).toBe(1);
 
     // done() without a loop rejects the same way (forcerm: the failed step's container goes too).
     const direct = await docker.images.build({ context: dir, labels, forcerm: true }).done().catch((e: unknown) => e);

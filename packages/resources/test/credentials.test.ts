@@ -129,3 +129,33 @@ describe('allCredentials (for X-Registry-Config)', () => {
     expect(all['s.example']).toMatchObject({ username: 'us', password: 'ps' });
   });
 });
+
+describe('credential helpers that misbehave', () => {
+  /** A bin dir with one helper `docker-credential-<name>` running `body` (sh). */
+  function helper(name: string, body: string): string {
+    const bin = join(scratch, `bin${n++}`);
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, `docker-credential-${name}`), `#!/bin/sh\n${body}\n`);
+    chmodSync(join(bin, `docker-credential-${name}`), 0o755);
+    return bin;
+  }
+
+  it('a helper that exits without reading stdin gives CredentialHelperError, not an uncaught EPIPE', async () => {
+    const bin = helper('quitter', 'echo "no keychain here" >&2\nexit 3');
+    const { env } = store({ credsStore: 'quitter' });
+    // More than the pipe (a socket pair) holds: the write is still going when the helper has gone.
+    const registry = `${'r'.repeat(8_000_000)}.example`;
+    const err = await withPath(bin, () => credentialsFor(registry, { env })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CredentialHelperError);
+    expect((err as Error).message).toBe('The credential helper docker-credential-quitter get exited with code 3: no keychain here');
+  });
+
+  it('a helper that fails after printing its JSON answer: the message never quotes its stdout', async () => {
+    const bin = helper('leaky', `read server\nprintf '{"ServerURL":"%s","Username":"u","Secret":"s3cr3t-value"}' "$server"\nexit 1`);
+    const { env } = store({ credsStore: 'leaky' });
+    const err = await withPath(bin, () => credentialsFor('leaky.example', { env })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CredentialHelperError);
+    expect((err as Error).message).toBe('The credential helper docker-credential-leaky get exited with code 1');
+    expect(JSON.stringify(err, Object.getOwnPropertyNames(err))).not.toContain('s3cr3t');
+  });
+});

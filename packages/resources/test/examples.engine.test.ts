@@ -36,4 +36,16 @@ describe('examples', () => {
     expect(fail.stderr).toContain('broken\n');
     expect(fail.stderr).toContain('step failed with exit code 2');
   });
+
+  it('fleet-events.ts: one engine under two names: tagged list, logs and merged events from both', () => {
+    const run = runExample('fleet-events.ts');
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^listed: (left|right):\/fleet-demo-\d+ (left|right):\/fleet-demo-\d+$/m);
+    expect(run.stdout).toMatch(/^left fleet-demo-\d+: hello from the fleet$/m);
+    expect(run.stdout).toMatch(/^right fleet-demo-\d+: hello from the fleet$/m);
+    for (const engine of ['left', 'right']) {
+      for (const action of ['create', 'start', 'die']) expect(run.stdout).toContain(`${engine} container ${action}\n`);
+    }
+  });
 });

@@ -97,3 +97,62 @@ describe('LazyStream', () => {
     expect(got).toEqual([1]);
   });
 });
+
+describe('LazyStream: closed while another task awaits next()', () => {
+  /** A source whose second read never settles and ignores the abort (the worst a source can do). */
+  function wedgedSource() {
+    const open = async () => {
+      async function* gen() {
+        yield 1;
+        await new Promise(() => {});
+      }
+      return gen();
+    };
+    return open;
+  }
+
+  /** Settles `promise` into a record, so a test can look without awaiting a hang. */
+  function watch<T>(promise: Promise<T>) {
+    const seen: { outcome?: { value: T } | { error: unknown } } = {};
+    promise.then(
+      (value) => (seen.outcome = { value }),
+      (error: unknown) => (seen.outcome = { error }),
+    );
+    return seen;
+  }
+  const turn = () => new Promise((r) => setImmediate(r));
+
+  it('close() (what `await using` calls) ends the pending next() with done', async () => {
+    const stream = new LazyStream(wedgedSource());
+    const it = stream[Symbol.asyncIterator]();
+    expect(await it.next()).toEqual({ done: false, value: 1 });
+    const pending = watch(it.next());
+    await turn();
+    expect(pending.outcome).toBeUndefined();
+    void stream.close();
+    await turn();
+    expect(pending.outcome).toEqual({ value: { done: true, value: undefined } });
+    expect(stream.signal.aborted).toBe(true);
+  });
+
+  it('the AbortSignal firing rejects the pending next() with AbortError', async () => {
+    const controller = new AbortController();
+    const stream = new LazyStream(wedgedSource(), { signal: controller.signal });
+    const it = stream[Symbol.asyncIterator]();
+    await it.next();
+    const pending = watch(it.next());
+    controller.abort(new Error('stop'));
+    await turn();
+    expect(pending.outcome).toMatchObject({ error: expect.any(AbortError) });
+  });
+
+  it('a source that fails on its own still gives its error, not done', async () => {
+    const stream = new LazyStream(async () => {
+      const failing: AsyncIterable<number> = {
+        [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Error('frame broken')) }),
+      };
+      return failing;
+    });
+    await expect(stream[Symbol.asyncIterator]().next()).rejects.toThrow('frame broken');
+  });
+});

@@ -1,7 +1,7 @@
 // Public surface of this package: re-exports only.
 export { demuxFrames } from './demux.js';
 export { StreamError, type StreamErrorOptions } from './errors.js';
-export { jsonStream } from './json.js';
+export { jsonStream, type JsonStreamOptions } from './json.js';
 export { type LinesOptions, lines } from './lines.js';
 export { type ProgressMessage, type ProgressStreamOptions, progressStream } from './progress.js';
 export { rawChunks } from './raw.js';

@@ -17,8 +17,30 @@ const EXCERPT_LENGTH = 200;
  * for await (const event of jsonStream<EventMessage>(body)) console.log(event.Action);
  * ```
  */
-export function jsonStream<T = unknown>(bytes: AsyncIterable<Uint8Array>): AsyncIterableIterator<T> {
-  return new JsonDecoder<T>(bytes);
+export function jsonStream<T = unknown>(bytes: AsyncIterable<Uint8Array>, options: JsonStreamOptions = {}): AsyncIterableIterator<T> {
+  return new JsonDecoder<T>(bytes, exactIntegerRewrite(options.exactIntegers));
+}
+
+/** Options of {@link jsonStream}. */
+export interface JsonStreamOptions {
+  /**
+   * Object keys whose integer values are decoded as strings of their exact digits, because a
+   * JavaScript number keeps only 53 bits (the engine's event `timeNano` 1796163615580003033
+   * would become 1796163615580003000). E.g. `['timeNano']`. The digits are quoted in the text
+   * before `JSON.parse`, so this costs one regular-expression pass over documents naming such
+   * a key; a key whose value is not an integer (a string, a fraction) is left as it is.
+   */
+  exactIntegers?: readonly string[];
+}
+
+// `"key": 123` where the key is a member name (after `{` or `,`: inside a JSON string a quote
+// is always escaped, so this cannot match string content) and the value is a whole integer.
+function exactIntegerRewrite(keys: readonly string[] | undefined): ((document: string) => string) | undefined {
+  if (keys === undefined || keys.length === 0) return undefined;
+  const names = keys.map((key) => JSON.stringify(key).replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const pattern = new RegExp(`([{,][ \\t\\r\\n]*(?:${names.join('|')})[ \\t\\r\\n]*:[ \\t\\r\\n]*)(-?\\d+)(?=[ \\t\\r\\n]*[,}])`, 'g');
+  const markers = keys.map((key) => JSON.stringify(key));
+  return (document) => (markers.some((marker) => document.includes(marker)) ? document.replace(pattern, '$1"$2"') : document);
 }
 
 class JsonDecoder<T> extends PullIterator<Uint8Array, T> {
@@ -27,6 +49,12 @@ class JsonDecoder<T> extends PullIterator<Uint8Array, T> {
   #pending = '';
   /** '\n' for NDJSON, RS for JSON-seq; undefined until the first non-blank character. */
   #separator: string | undefined;
+  readonly #rewrite: ((document: string) => string) | undefined;
+
+  constructor(source: AsyncIterable<Uint8Array>, rewrite: ((document: string) => string) | undefined) {
+    super(source);
+    this.#rewrite = rewrite;
+  }
 
   protected accept(bytes: Uint8Array): void {
     this.#feed(this.#decoder.decode(bytes, { stream: true }));
@@ -65,7 +93,7 @@ class JsonDecoder<T> extends PullIterator<Uint8Array, T> {
     if (document.length === 0) return;
     let value: T;
     try {
-      value = JSON.parse(document) as T;
+      value = JSON.parse(this.#rewrite === undefined ? document : this.#rewrite(document)) as T;
     } catch (error) {
       if (/^[ \t\r\n]*$/.test(document)) return; // a blank line
       const trimmed = document.trim();

@@ -25,7 +25,7 @@ export interface ProgressStreamOptions {
 /**
  * Decodes a progress stream (newline-delimited JSON) and raises its in-band errors: a message
  * with `errorDetail` or `error` throws a {@link StreamError} whose message is
- * `errorDetail.message ?? error` and whose `code` is `errorDetail.code`; every other message is
+ * `errorDetail.message ?? error` and whose `engineCode` is `errorDetail.code`; every other message is
  * handed out. `onAux` sees each `aux` value, e.g. the id of a built image.
  * `return()` closes the source.
  *
@@ -60,7 +60,7 @@ class ProgressDecoder<T extends ProgressMessage> extends PullIterator<unknown, T
     if (message.errorDetail != null || message.error != null) {
       const detail = message.errorDetail ?? {};
       const text = detail.message || message.error || 'the engine reported an error without a message';
-      throw new StreamError(text, detail.code === undefined ? {} : { code: detail.code });
+      throw new StreamError(text, detail.code === undefined ? {} : { engineCode: detail.code });
     }
     if (message.aux !== undefined) this.#onAux?.(message.aux);
     this.out.push(message);

@@ -19,15 +19,17 @@ describe('StreamError', () => {
     expect(new Error('plain') instanceof BrandCheckingError).toBe(false);
   });
 
-  it('is an Error named StreamError with no statusCode and an optional code and cause', () => {
+  it('is an Error named StreamError with no statusCode, the code DOCKYARD_STREAM, an optional engine code and cause', () => {
     const cause = new SyntaxError('bad');
-    const error = new StreamError('no space left on device', { code: 1, cause });
+    const error = new StreamError('no space left on device', { engineCode: 1, cause });
     expect(error).toBeInstanceOf(Error);
     expect(error.name).toBe('StreamError');
     expect(error.message).toBe('no space left on device');
-    expect(error.code).toBe(1);
+    expect(error.code).toBe('DOCKYARD_STREAM');
+    expect(StreamError.code).toBe('DOCKYARD_STREAM');
+    expect(error.engineCode).toBe(1);
     expect(error.cause).toBe(cause);
     expect('statusCode' in error && error.statusCode).toBeUndefined();
-    expect(new StreamError('x').code).toBeUndefined();
+    expect(new StreamError('x').engineCode).toBeUndefined();
   });
 });

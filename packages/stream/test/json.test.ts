@@ -118,3 +118,47 @@ describe('jsonStream properties', () => {
     );
   });
 });
+
+describe('jsonStream exactIntegers', () => {
+  it("keeps the engine's timeNano digits that a number would round (1796163615580003033)", async () => {
+    const event = '{"status":"start","Type":"container","time":1796163615,"timeNano":1796163615580003033}\n';
+    const [plain] = (await collect(jsonStream(new TrackedSource([bytes(event)])))) as { timeNano: number }[];
+    expect(String(plain?.timeNano)).toBe('1796163615580003000');
+    const [exact] = await collect(jsonStream(new TrackedSource([bytes(event)]), { exactIntegers: ['timeNano'] }));
+    expect(exact).toEqual({ status: 'start', Type: 'container', time: 1796163615, timeNano: '1796163615580003033' });
+  });
+
+  it('leaves string values, fractions, escaped look-alikes inside strings and other keys alone', async () => {
+    const doc = String.raw`{"Actor":{"Attributes":{"timeNano":"12","x":"a,\"timeNano\":99"}},"n":{"timeNano":1.5},"m":{"timeNano" : 7 },"time":2}`;
+    const [value] = await collect(jsonStream(new TrackedSource([bytes(`${doc}\n`)]), { exactIntegers: ['timeNano'] }));
+    expect(value).toEqual({ Actor: { Attributes: { timeNano: '12', x: 'a,"timeNano":99' } }, n: { timeNano: 1.5 }, m: { timeNano: '7' }, time: 2 });
+  });
+
+  it('any timeNano digits survive exactly, in NDJSON or JSON-seq, under any chunking', async () => {
+    const digits = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }).map(String);
+    const attributes = fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 12 }), { maxKeys: 3 });
+    const event = fc.record({ digits, attributes, action: fc.string({ maxLength: 10 }), pretty: fc.boolean() });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(event, { minLength: 1, maxLength: 6 }),
+        fc.boolean(),
+        fc.array(fc.integer({ min: 1, max: 48 }), { minLength: 1, maxLength: 5 }),
+        async (events, seq, sizes) => {
+          const docs = events.map(({ digits: d, attributes: a, action, pretty }) => {
+            // The digits spliced in as a raw JSON number, where JSON.stringify of a number could not write them.
+            const body = JSON.stringify({ Action: action, Actor: { ID: 'x', Attributes: a }, time: 1, timeNano: 0 }, null, pretty ? 2 : undefined);
+            return body.replace(/("timeNano": ?)0/, `$1${d}`);
+          });
+          const text = seq ? docs.map((d) => `\x1e${d}\n`).join('') : docs.map((d) => `${d.replace(/\n/g, ' ')}\n`).join('');
+          const got = (await collect(jsonStream(new TrackedSource(rechunk(bytes(text), sizes)), { exactIntegers: ['timeNano'] }))) as {
+            timeNano: unknown;
+            Actor: { Attributes: unknown };
+          }[];
+          expect(got.map((e) => e.timeNano)).toEqual(events.map((e) => e.digits));
+          expect(got.map((e) => e.Actor.Attributes)).toEqual(events.map((e) => e.attributes));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});

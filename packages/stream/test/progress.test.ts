@@ -28,7 +28,7 @@ describe('progressStream', () => {
     const { items, error } = await outcome(progressStream(source));
     expect(items).toEqual([{ stream: 'Step 1/2 : FROM busybox\n' }]);
     expect(error).toBeInstanceOf(StreamError);
-    expect(error).toMatchObject({ message: "The command '/bin/sh -c false' returned a non-zero code: 1", code: 1 });
+    expect(error).toMatchObject({ message: "The command '/bin/sh -c false' returned a non-zero code: 1", engineCode: 1 });
     expect(source.returned).toBe(1);
   });
 
@@ -36,7 +36,7 @@ describe('progressStream', () => {
     const { error } = await outcome(progressStream(body({ error: 'manifest unknown' })));
     expect(error).toBeInstanceOf(StreamError);
     expect((error as StreamError).message).toBe('manifest unknown');
-    expect((error as StreamError).code).toBeUndefined();
+    expect((error as StreamError).engineCode).toBeUndefined();
   });
 
   it('calls onAux with each aux value and still yields the message', async () => {

@@ -131,7 +131,7 @@ describe('decoding real engine streams', () => {
     const { items, error } = await outcome(progressStream(await build(`FROM ${TEST_IMAGE}\nRUN exit 3\n`, failingTag)));
     expect(items.length).toBeGreaterThan(0);
     expect(error).toBeInstanceOf(StreamError);
-    expect(error).toMatchObject({ code: 3 });
+    expect(error).toMatchObject({ engineCode: 3, code: 'DOCKYARD_STREAM' });
     expect((error as StreamError).message).toMatch(/returned a non-zero code: 3/);
   });
 });

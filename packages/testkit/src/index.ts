@@ -4,3 +4,4 @@ export { uniqueName } from './names.js';
 export { engineCall, engineClient, closeEngineClient, type EngineResponse } from './engine-client.js';
 export { trackResources, type ResourceTracker } from './resources.js';
 export { useTestSwarm, leaveTestSwarm, type TestSwarm } from './swarm.js';
+export { startPrivateEngine, docker0Address, restoreDocker0, type PrivateEngine, type PrivateEngineOptions } from './private-engine.js';

@@ -69,6 +69,12 @@ export interface EndpointOptions {
   /** Home directory for `~/.docker`; default `os.homedir()`. */
   homeDir?: string;
   /**
+   * The docker CLI's configuration directory (`config.json` with contexts and registry
+   * credentials, the context store, the default `DOCKER_CERT_PATH`); default `$DOCKER_CONFIG`,
+   * else `~/.docker`.
+   */
+  configDir?: string;
+  /**
    * Extra arguments for the `ssh` command of an `ssh://` endpoint, placed before the destination
    * (e.g. `['-F', '/path/ssh_config']` or `['-i', 'key', '-o', 'UserKnownHostsFile=…']`).
    * The user's own ssh config, known_hosts and agent apply in any case.

@@ -7,6 +7,7 @@ export const MIN_API_VERSION = '1.24';
 
 /** The engine speaks an API older than {@link MIN_API_VERSION}. */
 export class UnsupportedApiVersionError extends DockerError {
+  static override readonly code: string = 'DOCKYARD_UNSUPPORTED_API_VERSION';
   /** The version the engine reported. */
   readonly serverVersion: string;
   constructor(serverVersion: string) {

@@ -9,6 +9,8 @@ const HIGH_WATER_MARK = 256 * 1024;
  * about a third more CPU on a 200 MB exec here. Backpressure: the stream is paused while more
  * than 256 KiB wait unread, and resumed when the reader catches up. `return()` destroys it.
  * A close before the end rejects with code `ERR_STREAM_PREMATURE_CLOSE`, as Node's does.
+ * A `next()` still pending when `return()` is called (another task closing a quiet stream)
+ * resolves with `done` at once.
  */
 export function readStream(socket: Readable): AsyncIterator<Uint8Array> {
   const queue: Uint8Array[] = [];
@@ -103,7 +105,12 @@ export function readStream(socket: Readable): AsyncIterator<Uint8Array> {
     async return(): Promise<IteratorResult<Uint8Array>> {
       detach();
       queue.length = 0;
+      ended = true;
       socket.destroy();
+      // The listeners are gone, so nothing else would ever settle a reader still waiting.
+      const w = waiting;
+      waiting = undefined;
+      w?.resolve({ done: true, value: undefined });
       return { done: true, value: undefined };
     },
   };

@@ -42,7 +42,7 @@ export function resolveEndpoint(options: EndpointOptions = {}): Endpoint {
   const env = options.env ?? process.env;
   const platform = options.platform ?? process.platform;
   const homeDir = options.homeDir ?? homedir();
-  const configDir = dockerConfigDir(env, homeDir);
+  const configDir = options.configDir ?? dockerConfigDir(env, homeDir);
   const finish = (endpoint: Endpoint): Endpoint => withSshOptions(endpoint, options.sshOptions);
   // Explicit TLS beats the TLS variables, wherever the host came from (except contexts).
   const hostTls = (): TlsOptions | undefined =>

@@ -1,10 +1,14 @@
+import { homedir } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { type Dispatcher, Pool } from 'undici';
+import { linkAbort } from './abort-link.js';
 import { encodeBody } from './body.js';
+import { CallDeadline } from './call-deadline.js';
 import { createConnector } from './connect/connector.js';
 import { openSocket } from './connect/open-socket.js';
 import type { Endpoint, EndpointOptions } from './endpoint.js';
 import { errorFromStatus, type FailedRequest, mapRequestError } from './error-mapping.js';
+import { dockerConfigDir } from './docker-config.js';
 import { AbortError, ConnectionError, TimeoutError } from './errors.js';
 import { hijackSocket } from './hijack/hijack.js';
 import type { HijackedConnection } from './hijack/hijacked-connection.js';
@@ -20,7 +24,11 @@ export interface TransportOptions extends EndpointOptions {
   apiVersion?: string;
   /** Milliseconds to wait for a connection (and TLS handshake); no limit by default. */
   connectTimeout?: number;
-  /** Milliseconds to wait for response headers; no limit by default (0 = none). A streaming body is never timed out. */
+  /**
+   * Milliseconds a request may take; no limit by default (0 = none). It bounds the whole call
+   * when the body is read with `json()`, `text()`, `bytes()` or `dump()`, and only the response
+   * head when the body is streamed (`body`), which is never timed out. Exceeded: `TimeoutError`.
+   */
   timeout?: number;
   /** `User-Agent` header; default `dockyard/<version>`. */
   userAgent?: string;
@@ -38,7 +46,7 @@ export interface RequestOptions {
   body?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal;
-  /** Milliseconds to wait for response headers (0 = no limit); overrides the transport's `timeout`. */
+  /** Milliseconds the call may take (0 = no limit), as the transport's `timeout`, which it overrides. */
   timeout?: number;
   /** Prefix the path with `/v<apiVersion>` (default `true`; `false` for `/_ping`). */
   versioned?: boolean;
@@ -81,6 +89,12 @@ interface PingResult {
 export class Transport {
   /** Where this transport connects. */
   readonly endpoint: Endpoint;
+  /**
+   * The docker CLI's configuration directory, fixed at construction (the `configDir` option,
+   * else `$DOCKER_CONFIG` then, else `~/.docker`): registry credentials are read from here, so a
+   * client uses the environment it was made in, like its endpoint.
+   */
+  readonly configDir: string;
   readonly #pool: Pool;
   readonly #negotiator: ApiVersionNegotiator;
   readonly #userAgent: string;
@@ -96,8 +110,9 @@ export class Transport {
    * (or `DOCKER_API_VERSION`) that is not `major.minor`.
    */
   constructor(options: TransportOptions = {}) {
-    this.endpoint = resolveEndpoint(options);
     const env = options.env ?? process.env;
+    this.configDir = options.configDir ?? dockerConfigDir(env, options.homeDir ?? homedir());
+    this.endpoint = resolveEndpoint({ ...options, configDir: this.configDir });
     const pinned = options.apiVersion ?? (env.DOCKER_API_VERSION || undefined);
     this.#negotiator = new ApiVersionNegotiator(() => this.#ping(), pinned);
     // With TLS 1.3 a server that refuses the client certificate does so after the handshake:
@@ -113,7 +128,8 @@ export class Transport {
     this.#pool = new Pool('http://docker', {
       connect: createConnector(this.endpoint, connectOptions),
       connections: options.maxConnections ?? null,
-      headersTimeout: this.#timeout,
+      // Deadlines are our own timers (CallDeadline): undici's clock ticks about once a second.
+      headersTimeout: 0,
       bodyTimeout: 0,
       // The engine sends no Keep-Alive hint, so undici drops idle sockets after 4 s. Over ssh
       // each new socket is a new ssh login (seconds): keep those a minute instead.
@@ -154,13 +170,24 @@ export class Transport {
   /**
    * Sends one request. Resolves for 1xx, 2xx and 3xx (callers decide what 304 means); throws
    * the mapped `DockerError` for 4xx/5xx with the engine's message, `ConnectionError`,
-   * `TimeoutError` (no headers within `timeout`) or `AbortError`.
+   * `TimeoutError` or `AbortError`. `timeout` counts from here, the version negotiation
+   * included: to the end of the body read with `json()`/`text()`/`bytes()`/`dump()`, or to the
+   * response head when `body` is streamed.
    */
   request(req: RequestOptions): Promise<TransportResponse> {
-    if (req.versioned === false) return this.#send(req, undefined);
-    const version = this.#negotiator.version;
-    if (version !== undefined) return this.#send(req, version);
-    return this.#withSignal(() => this.#negotiator.negotiate(), req).then((v) => this.#send(req, v));
+    const timeout = req.timeout ?? this.#timeout;
+    // No signal and no limit (the common streaming case): nothing to set up.
+    const deadline = timeout > 0 || req.signal !== undefined ? new CallDeadline(req.signal, timeout, `${req.method} ${req.path}`) : undefined;
+    const version = req.versioned === false ? undefined : this.#negotiator.version;
+    if (req.versioned === false || version !== undefined) return this.#send(req, version, timeout, deadline);
+    const negotiated = deadline === undefined ? this.#negotiator.negotiate() : this.#withSignal(() => this.#negotiator.negotiate(), req, deadline.signal);
+    return negotiated.then(
+      (v) => this.#send(req, v, timeout, deadline),
+      (err: unknown) => {
+        deadline?.end();
+        throw deadline?.expired ?? err;
+      },
+    );
   }
 
   /**
@@ -170,7 +197,7 @@ export class Transport {
    */
   async hijack(req: HijackOptions): Promise<HijackedConnection> {
     this.#assertOpen(req.method, req.path);
-    const version = req.versioned === false ? this.#negotiator.version : await this.#withSignal(() => this.#negotiator.negotiate(), req);
+    const version = req.versioned === false ? this.#negotiator.version : await this.#withSignal(() => this.#negotiator.negotiate(), req, req.signal);
     const target = (req.versioned === false ? req.path : `/v${version}${req.path}`) + encodeQuery(req.query);
     const { body, contentType } = encodeBody(req.body);
     if (body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array)) {
@@ -212,39 +239,43 @@ export class Transport {
     await this.#pool.destroy();
   }
 
-  async #send(req: RequestOptions, version: string | undefined): Promise<TransportResponse> {
+  async #send(req: RequestOptions, version: string | undefined, timeout: number, deadline: CallDeadline | undefined): Promise<TransportResponse> {
     const path = version === undefined ? req.path : `/v${version}${req.path}`;
     const { body, contentType } = encodeBody(req.body);
     let headers: Record<string, string> = { 'user-agent': this.#userAgent };
     if (contentType !== undefined) headers['content-type'] = contentType;
     if (req.headers !== undefined) headers = mergeHeaders(headers, req.headers);
-    const timeout = req.timeout ?? this.#timeout;
     const options: Dispatcher.RequestOptions = {
       path: req.query === undefined ? path : path + encodeQuery(req.query),
       method: req.method,
       headers,
       body: body as Dispatcher.RequestOptions['body'],
-      signal: req.signal,
-      headersTimeout: timeout,
+      // A per-call signal: undici's own listener goes on it, never on a signal many calls share.
+      signal: deadline?.signal,
+      headersTimeout: 0,
       bodyTimeout: 0,
     };
     let data: Dispatcher.ResponseData;
     try {
       data = await this.#pool.request(options);
     } catch (err) {
-      throw mapRequestError(err, this.#failedRequest(req, timeout));
+      deadline?.end();
+      throw deadline?.expired ?? mapRequestError(err, this.#failedRequest(req, timeout));
     }
+    deadline?.headArrived();
     if (data.statusCode >= 400) {
       const failed = this.#failedRequest(req, timeout);
       let text: string;
       try {
         text = await data.body.text();
       } catch (err) {
-        throw mapRequestError(err, failed);
+        throw deadline?.expired ?? mapRequestError(err, failed);
+      } finally {
+        deadline?.end();
       }
       throw errorFromStatus(data.statusCode, text, failed.request);
     }
-    return new EngineResponse(data, req.method, req.path, req.signal, timeout);
+    return new EngineResponse(data, req.method, req.path, req.signal, timeout, deadline);
   }
 
   // HEAD /_ping; GET when HEAD is refused (404/405, old engines) or fails other than by the
@@ -263,36 +294,41 @@ export class Transport {
     return undefined;
   }
 
+  // Shared by every request waiting for the version, so bounded by the client's timeout (each
+  // waiting request also by its own).
   async #pingOnce(method: 'HEAD' | 'GET'): Promise<PingResult> {
-    let data: Dispatcher.ResponseData;
+    const deadline = this.#timeout > 0 ? new CallDeadline(undefined, this.#timeout, `${method} /_ping`) : undefined;
     try {
-      data = await this.#pool.request({ path: '/_ping', method, headers: { 'user-agent': this.#userAgent } });
-    } catch (err) {
-      throw mapRequestError(err, { request: `${method} /_ping`, timeout: this.#timeout });
+      let data: Dispatcher.ResponseData;
+      try {
+        data = await this.#pool.request({ path: '/_ping', method, headers: { 'user-agent': this.#userAgent }, signal: deadline?.signal });
+      } catch (err) {
+        throw deadline?.expired ?? mapRequestError(err, { request: `${method} /_ping`, timeout: this.#timeout });
+      }
+      const header = data.headers['api-version'];
+      const body = await data.body.text().catch(() => '');
+      return { statusCode: data.statusCode, apiVersion: Array.isArray(header) ? header[0] : header, body };
+    } finally {
+      deadline?.end();
     }
-    const header = data.headers['api-version'];
-    const body = await data.body.text().catch(() => '');
-    return { statusCode: data.statusCode, apiVersion: Array.isArray(header) ? header[0] : header, body };
   }
 
   // A request waiting for the shared negotiation still honours its own signal (an aborted
   // request does not start one).
-  #withSignal<T>(start: () => Promise<T>, req: { method: string; path: string; signal?: AbortSignal | undefined }): Promise<T> {
-    const signal = req.signal;
+  #withSignal<T>(start: () => Promise<T>, req: { method: string; path: string }, signal: AbortSignal | undefined): Promise<T> {
     if (signal === undefined) return start();
     const aborted = (): AbortError => new AbortError(`${req.method} ${req.path} was aborted.`, { cause: signal.reason });
     if (signal.aborted) return Promise.reject(aborted());
     const promise = start();
     return new Promise<T>((resolve, reject) => {
-      const onAbort = (): void => reject(aborted());
-      signal.addEventListener('abort', onAbort, { once: true });
+      const unlink = linkAbort(signal, () => reject(aborted()));
       promise.then(
         (value) => {
-          signal.removeEventListener('abort', onAbort);
+          unlink();
           resolve(value);
         },
         (err: unknown) => {
-          signal.removeEventListener('abort', onAbort);
+          unlink();
           reject(err);
         },
       );

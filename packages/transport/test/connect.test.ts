@@ -5,6 +5,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { build } from 'esbuild';
 import fc from 'fast-check';
 import { Client } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -58,9 +59,20 @@ describe('openSocket: failures become ConnectionError with a cause and what to c
     await new Promise<void>((resolve) => server.listen(path, resolve));
     chmodSync(path, 0);
     try {
-      const probe = join(import.meta.dirname, 'support', 'endpoint-connect-probe.ts');
+      // The probe runs as another user, who may not be able to read this checkout (a clone in a
+      // folder only root can enter): it goes to the world-readable temp dir as one plain .mjs.
+      const probe = join(dir, 'endpoint-connect-probe.mjs');
+      await build({
+        entryPoints: [join(import.meta.dirname, 'support', 'endpoint-connect-probe.ts')],
+        outfile: probe,
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        logLevel: 'silent',
+      });
+      chmodSync(probe, 0o644);
       const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-      const { stdout } = await run(process.execPath, ['--import', 'tsx', probe, path], { cwd: process.cwd(), ...asNobody });
+      const { stdout } = await run(process.execPath, [probe, path], { cwd: dir, ...asNobody });
       const outcome = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
       expect(outcome).toEqual({
         ok: false,

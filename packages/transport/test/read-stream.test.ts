@@ -57,3 +57,17 @@ describe('readStream', () => {
     expect(socket.listenerCount('data')).toBe(0);
   });
 });
+
+describe('readStream: return() while a next() is pending', () => {
+  it('settles the pending next() with done (a quiet followed stream closed from another task)', async () => {
+    const socket = new PassThrough();
+    const reader = readStream(socket);
+    let outcome: IteratorResult<Uint8Array> | 'pending' = 'pending';
+    const pending = reader.next().then((r) => (outcome = r));
+    await reader.return?.();
+    await new Promise((r) => setImmediate(r));
+    expect(outcome).toEqual({ done: true, value: undefined });
+    await pending;
+    expect(socket.destroyed).toBe(true);
+  });
+});

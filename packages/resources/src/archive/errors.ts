@@ -13,6 +13,7 @@ import { DockerError } from '@dockyard/transport';
  * ```
  */
 export class ArchiveEntryError extends DockerError {
+  static override readonly code: string = 'DOCKYARD_ARCHIVE_ENTRY';
   /** The entry's name as the archive spells it. */
   readonly entry: string;
 
@@ -26,4 +27,6 @@ export class ArchiveEntryError extends DockerError {
  * What `putArchive` was given cannot be sent: a string that is not a directory, or a value
  * that is neither bytes nor a stream of bytes, or a directory that could not be read while packing.
  */
-export class ArchiveSourceError extends DockerError {}
+export class ArchiveSourceError extends DockerError {
+  static override readonly code: string = 'DOCKYARD_ARCHIVE_SOURCE';
+}

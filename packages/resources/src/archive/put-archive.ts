@@ -19,7 +19,12 @@ export type ArchiveSource = string | Uint8Array | AsyncIterable<Uint8Array> | No
  * besides `path`, as booleans (the spec types them as strings). No deadline unless `timeout`
  * is set: the engine answers once it has unpacked everything.
  */
-export interface PutArchiveOptions extends CallOptions, Partial<Record<Exclude<keyof PutContainerArchiveQuery, 'path'>, boolean>> {}
+export interface PutArchiveOptions extends CallOptions, Partial<Record<Exclude<keyof PutContainerArchiveQuery, 'path'>, boolean>> {
+  /** Fail (the engine's error) rather than replace a directory with a non-directory or the reverse. */
+  noOverwriteDirNonDir?: boolean;
+  /** Give the files the archive's UID/GID (mapped to the container's users) instead of root's. */
+  copyUIDGID?: boolean;
+}
 
 /**
  * `PUT /containers/{id}/archive?path=…`: extracts a tar archive into the directory `path` of

@@ -3,7 +3,9 @@ import { DockerError } from '@dockyard/transport';
 import type { RegistryAuth } from './registry-auth.js';
 
 /** A credential helper (`docker-credential-<name>`) failed; the message never holds a secret. */
-export class CredentialHelperError extends DockerError {}
+export class CredentialHelperError extends DockerError {
+  static override readonly code: string = 'DOCKYARD_CREDENTIAL_HELPER';
+}
 
 const NOT_FOUND = /credentials not found/i;
 
@@ -28,11 +30,16 @@ function runHelper(helper: string, action: 'get' | 'list', input: string): Promi
     child.on('close', (code) => {
       const stdout = Buffer.concat(out).toString('utf8');
       if (code === 0) return resolve(stdout);
-      // Helpers print their error on stdout (docker-credential-helpers) or stderr; neither holds the secret.
-      const said = (stdout.trim() || Buffer.concat(err).toString('utf8').trim()).slice(0, 300);
-      if (NOT_FOUND.test(said)) return resolve('');
-      reject(new CredentialHelperError(`The credential helper ${program} ${action} exited with code ${code}: ${said}`));
+      const stderr = Buffer.concat(err).toString('utf8').trim();
+      // docker-credential-helpers say "credentials not found" on stdout; only this test reads it.
+      if (NOT_FOUND.test(stdout) || NOT_FOUND.test(stderr)) return resolve('');
+      // stdout may hold the secret (a helper can fail after printing it): it is never quoted.
+      const said = stderr === '' ? '' : `: ${stderr.slice(0, 300)}`;
+      reject(new CredentialHelperError(`The credential helper ${program} ${action} exited with code ${code}${said}`));
     });
+    // A helper may exit without reading its input: the write then fails with EPIPE, and its
+    // exit code (above) says what happened.
+    child.stdin.on('error', ignore);
     child.stdin.end(input);
   });
 }
@@ -63,3 +70,5 @@ export async function helperList(helper: string): Promise<string[]> {
     throw new CredentialHelperError(`The credential helper docker-credential-${helper} list answered something that is not JSON.`);
   }
 }
+
+function ignore(): void {}

@@ -8,7 +8,11 @@ import type { RegistryAuth } from './registry-auth.js';
 
 /** Where to read the docker CLI's config from (defaults: the process's env and home). */
 export interface CredentialStoreOptions {
+  /** The configuration directory itself; beats `env` and `homeDir` (a client passes the one it was made with). */
+  configDir?: string;
+  /** Environment whose `DOCKER_CONFIG` names the directory; default `process.env`, read at each call. */
   env?: Record<string, string | undefined>;
+  /** Home directory for `~/.docker`; default `os.homedir()`. */
   homeDir?: string;
 }
 
@@ -19,7 +23,7 @@ interface ConfigFile {
 }
 
 async function readConfig(options: CredentialStoreOptions): Promise<ConfigFile> {
-  const dir = dockerConfigDir(options.env ?? process.env, options.homeDir ?? homedir());
+  const dir = options.configDir ?? dockerConfigDir(options.env ?? process.env, options.homeDir ?? homedir());
   let text: string;
   try {
     text = await readFile(join(dir, 'config.json'), 'utf8');

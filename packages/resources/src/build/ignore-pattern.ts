@@ -3,6 +3,7 @@ import { cleanPath, trimSpace } from './clean-path.js';
 
 /** A `.dockerignore` pattern the engine's tooling would refuse (e.g. an unclosed `[`, a lone `!`). */
 export class DockerignoreSyntaxError extends DockerError {
+  static override readonly code: string = 'DOCKYARD_DOCKERIGNORE_SYNTAX';
   /** The pattern as written. */
   readonly pattern: string;
 

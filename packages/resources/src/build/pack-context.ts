@@ -9,6 +9,7 @@ import { DockerignoreMatcher, type ParentMatches, parseDockerignore } from './do
 
 /** The build context could not be packed: a missing directory, an unreadable file, a bad path. */
 export class BuildContextError extends DockerError {
+  static override readonly code: string = 'DOCKYARD_BUILD_CONTEXT';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'BuildContextError';

@@ -1,7 +1,7 @@
 import { ConnectionError, type HijackedConnection, type Transport, enginePath, linkAbort } from '@dockyard/transport';
 import type { CallOptions, StreamOptions } from '../call-options.js';
 import type { TtySize } from '../containers/options.js';
-import { chunksOf } from '../framing.js';
+import { FramingRule, chunksOf } from '../framing.js';
 import type { ContainerExecBody, ExecInspectResponse, IDResponse } from '../generated/engine-api.js';
 import { callHijack, callJson, callUnit } from '../operation/handlers.js';
 import { needs } from '../operation/version-gate.js';
@@ -67,9 +67,9 @@ const POLL_MS_MAX = 200;
  * A process run in a container by `container.exec()`, like `child_process.spawn`: it is
  * returned at once; the exec is created and started on first use (reading, `stdin.write`,
  * `start`, `wait`, `output`, `resize`, `inspect`), and errors surface on that first `await`.
- * Its output ends only once the engine knows the exit: if the connection closed before that
- * (the engine died, or a proxy dropped it), reading throws `ConnectionError`, never a
- * silent end. Aborting `signal` makes reading throw `AbortError`, like every stream.
+ * When its output ends, the engine is asked about the exec: if it cannot be reached (it
+ * died, and its socket closed like a normal end), reading throws `ConnectionError`, never
+ * a silent end. Aborting `signal` makes reading throw `AbortError`, like every stream.
  *
  * @example
  * ```ts
@@ -104,7 +104,9 @@ export class ExecProcess extends OutputReader {
         const { conn } = await this.#start();
         if (conn === undefined) return noChunks();
         linkAbort(signal, () => conn.close());
-        return chunksOf(conn.output, options.tty ? 'raw' : 'multiplexed');
+        // The exec's own Tty is the fallback: no lookup needed.
+        const framing = await new FramingRule(transport, async () => options.tty === true).ofHijack(conn.mediaType, signal);
+        return chunksOf(conn.output, framing);
       },
       options,
       (signal) => this.#exitAfterOutput(signal),
@@ -205,12 +207,15 @@ export class ExecProcess extends OutputReader {
   /**
    * After the output ended by itself: a clean close of the connection looks the same whether
    * the process ended or the engine went away (a killed engine's kernel closes the socket
-   * cleanly), so the output ends only once the engine reports the exit.
+   * cleanly), so the engine is asked once. Unreachable, the output throws `ConnectionError`;
+   * an exit it already knows is kept for `wait()`.
    */
   async #exitAfterOutput(signal: AbortSignal): Promise<void> {
     if (this.#options.detach) return;
+    const { id } = await this.#start();
+    let info: ExecInspectResponse;
     try {
-      await this.#waitExit({ signal });
+      info = await this.#inspect(id, { signal });
     } catch (err) {
       if (err instanceof ConnectionError) {
         throw new ConnectionError(`The connection to the engine closed before the exit of the exec in container ${this.#containerId} was known: ${err.message}`, {
@@ -219,6 +224,7 @@ export class ExecProcess extends OutputReader {
       }
       throw err;
     }
+    if (!info.Running && typeof info.ExitCode === 'number') this.#exit ??= Promise.resolve({ exitCode: info.ExitCode });
   }
 
   /** `POST /containers/{id}/exec`, then `POST /exec/{id}/start`: hijacked, or plain with `detach: true`. */

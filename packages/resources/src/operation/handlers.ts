@@ -1,4 +1,4 @@
-import { jsonStream as decodeJsonStream, type ProgressMessage } from '@dockyard/stream';
+import { jsonStream as decodeJsonStream, type JsonStreamOptions, type ProgressMessage } from '@dockyard/stream';
 import {
   AbortError,
   type HijackedConnection,
@@ -84,9 +84,28 @@ export function streamBytes(transport: Transport, op: OperationSource, options: 
   return new LazyStream((signal) => openBody(transport, op, options, signal), options);
 }
 
-/** JSON stream (events, stats): one decoded value per item. */
-export function streamJson<T>(transport: Transport, op: OperationSource, options: StreamOptions = {}): LazyStream<T> {
-  return new LazyStream(async (signal) => decodeJsonStream<T>(await openBody(transport, op, options, signal)), options);
+/** JSON stream (events, stats): one decoded value per item; `json` shapes the decoding (e.g. exact integers). */
+export function streamJson<T>(
+  transport: Transport,
+  op: OperationSource,
+  options: StreamOptions & { json?: JsonStreamOptions } = {},
+): LazyStream<T> {
+  return new LazyStream(async (signal) => decodeJsonStream<T>(await openBody(transport, op, options, signal), options.json), options);
+}
+
+/**
+ * A JSON stream opened now, for a caller that runs its own loop over successive connections
+ * (events with `reconnect`): resolves once the response head arrived (within `timeout`), with
+ * the head's headers and the decoded items; `signal` closes the socket.
+ */
+export async function openJsonStream<T>(
+  transport: Transport,
+  op: OperationSource,
+  options: StreamOptions & { json?: JsonStreamOptions },
+  signal: AbortSignal,
+): Promise<{ headers: TransportResponse['headers']; items: AsyncIterableIterator<T> }> {
+  const res = await openStream(transport, op, options, signal);
+  return { headers: res.headers, items: decodeJsonStream<T>(res.body, options.json) };
 }
 
 /** Progress stream (pull, push, build, load): in-band `errorDetail` throws; `done()` gives the result. */
@@ -131,12 +150,25 @@ function unlinkingWhenDone(conn: HijackedConnection, unlink: () => void): Hijack
     headers: conn.headers,
     mediaType: conn.mediaType,
     output: {
-      async *[Symbol.asyncIterator]() {
-        try {
-          yield* output;
-        } finally {
-          unlink();
-        }
+      [Symbol.asyncIterator]() {
+        const inner = output[Symbol.asyncIterator]();
+        return {
+          next: () =>
+            inner.next().then(
+              (step) => {
+                if (step.done) unlink();
+                return step;
+              },
+              (err: unknown) => {
+                unlink();
+                throw err;
+              },
+            ),
+          return: async (value?: unknown) => {
+            unlink();
+            return (await inner.return?.(value)) ?? { done: true, value: undefined };
+          },
+        };
       },
     },
     write: (data) => conn.write(data),

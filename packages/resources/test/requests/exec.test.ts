@@ -91,7 +91,7 @@ describe('exec requests', () => {
     expect(engine.requests.slice(before).find((r) => r.path.endsWith('/exec'))?.json).toMatchObject({ AttachStdout: false, AttachStderr: false });
   });
 
-  it('output ends only once the engine reports the exit', async () => {
+  it('when the output ends, the exec is inspected (a dead engine then throws ConnectionError)', async () => {
     engine.respond(execEngine(frame('stderr', 'x')));
     const proc = c(engine).exec(['false']);
     await drain(proc);

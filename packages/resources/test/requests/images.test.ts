@@ -246,6 +246,9 @@ describe('image requests', () => {
       expect(entries.get(name)).toBe('FROM scratch\n');
       expect(entries.get('.dockerignore')).toBe(`${name}\n`);
       expect(entries.get('app.txt')).toBe('x');
+      // The same file named relative to the context directory, as `-f ../x.Dockerfile` from inside it.
+      await engine.docker.images.build({ context: dir, dockerfile: `../${dir.split('/').pop()}.Dockerfile` }).done();
+      expect(engine.last().query.dockerfile?.[0]).toMatch(/^\.dockerfile\.[0-9a-f]{20}$/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
       rmSync(`${dir}.Dockerfile`, { force: true });

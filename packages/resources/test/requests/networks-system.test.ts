@@ -60,6 +60,7 @@ describe('system requests', () => {
   ];
   requestTable(() => engine, rows);
 
+  // 'SystemPing'
   it('SystemPing → GET /_ping, unversioned', async () => {
     // A pinned client never pings to negotiate: the ping seen is the call's.
     const pinned = await recordingEngine({ apiVersion: '1.41', docker: { apiVersion: '1.41' } });

@@ -11,12 +11,12 @@ afterAll(() => engine.close());
 
 describe('volume requests', () => {
   const rows: Array<{ name: string; call: (e: RecordingEngine) => Promise<unknown>; method: string; path: string; query?: Record<string, string[]>; json?: unknown }> = [
-    { name: 'inspect', call: (e) => e.docker.volumes.get('a/b').inspect(), method: 'GET', path: '/volumes/a%2Fb' },
-    { name: 'remove', call: (e) => e.docker.volumes.get('v').remove(), method: 'DELETE', path: '/volumes/v', query: {} },
-    { name: 'remove force', call: (e) => e.docker.volumes.get('v').remove({ force: true }), method: 'DELETE', path: '/volumes/v', query: { force: ['1'] } },
-    { name: 'create', call: (e) => e.docker.volumes.create({ Name: 'v', Labels: { a: '1' } }), method: 'POST', path: '/volumes/create', json: { Name: 'v', Labels: { a: '1' } } },
-    { name: 'list', call: (e) => e.docker.volumes.list({ filters: { label: ['a=1'] } }), method: 'GET', path: '/volumes', query: { filters: ['{"label":["a=1"]}'] } },
-    { name: 'prune', call: (e) => e.docker.volumes.prune({ filters: { all: ['true'] } }), method: 'POST', path: '/volumes/prune', query: { filters: ['{"all":["true"]}'] } },
+    { name: 'VolumeInspect', call: (e) => e.docker.volumes.get('a/b').inspect(), method: 'GET', path: '/volumes/a%2Fb' },
+    { name: 'VolumeDelete', call: (e) => e.docker.volumes.get('v').remove(), method: 'DELETE', path: '/volumes/v', query: {} },
+    { name: 'VolumeDelete' + ' force', call: (e) => e.docker.volumes.get('v').remove({ force: true }), method: 'DELETE', path: '/volumes/v', query: { force: ['1'] } },
+    { name: 'VolumeCreate', call: (e) => e.docker.volumes.create({ Name: 'v', Labels: { a: '1' } }), method: 'POST', path: '/volumes/create', json: { Name: 'v', Labels: { a: '1' } } },
+    { name: 'VolumeList', call: (e) => e.docker.volumes.list({ filters: { label: ['a=1'] } }), method: 'GET', path: '/volumes', query: { filters: ['{"label":["a=1"]}'] } },
+    { name: 'VolumePrune', call: (e) => e.docker.volumes.prune({ filters: { all: ['true'] } }), method: 'POST', path: '/volumes/prune', query: { filters: ['{"all":["true"]}'] } },
   ];
   for (const row of rows) {
     it(row.name, async () => {
@@ -50,6 +50,7 @@ describe('volume requests', () => {
   });
 });
 
+// 'VolumeUpdate' on an engine that has it.
 describe('volume update on a 1.43 engine', () => {
   it('sends PUT with the version and the spec', async () => {
     const newer = await recordingEngine({ apiVersion: '1.43' });

@@ -5,6 +5,9 @@ import { connectionFailure } from './connection-failure.js';
 
 type NetEndpoint = Extract<Endpoint, { kind: 'unix' | 'npipe' | 'tcp' }>;
 
+/** Idle time before TCP keep-alive probes start, as moby's client dialer sets it. */
+const TCP_KEEP_ALIVE_MS = 30_000;
+
 /**
  * Opens a unix socket, named pipe (`net.connect` on the pipe path), TCP or TLS connection and
  * resolves once it is usable (after the TLS handshake for TLS). When `signal` aborts, the
@@ -62,10 +65,15 @@ function createSocket(endpoint: NetEndpoint): net.Socket {
       return net.connect({ path: endpoint.socketPath });
     case 'npipe':
       return net.connect({ path: endpoint.pipePath });
-    case 'tcp':
-      return endpoint.tls === undefined
-        ? net.connect({ host: endpoint.host, port: endpoint.port })
-        : tls.connect(tlsConnectOptions(endpoint.host, endpoint.port, endpoint.tls));
+    case 'tcp': {
+      const socket =
+        endpoint.tls === undefined
+          ? net.connect({ host: endpoint.host, port: endpoint.port })
+          : tls.connect(tlsConnectOptions(endpoint.host, endpoint.port, endpoint.tls));
+      // A quiet stream or exec across a NAT or firewall would otherwise die unnoticed; 30 s as moby.
+      socket.setKeepAlive(true, TCP_KEEP_ALIVE_MS);
+      return socket;
+    }
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Duplex } from 'node:stream';
+import { linkAbort } from '../abort-link.js';
 import { type Endpoint, describeEndpoint } from '../endpoint.js';
 import { AbortError, TimeoutError } from '../errors.js';
 import { dialNet } from './dial-net.js';
@@ -31,8 +32,8 @@ export async function openSocket(endpoint: Endpoint, options: OpenSocketOptions 
   if (signal?.aborted) throw new AbortError(`Connecting to ${where} was aborted.`, { cause: signal.reason });
 
   const attempt = new AbortController();
-  const onCallerAbort = (): void => attempt.abort(new AbortError(`Connecting to ${where} was aborted.`, { cause: signal?.reason }));
-  signal?.addEventListener('abort', onCallerAbort, { once: true });
+  // linkAbort: one listener on a signal that many calls may share.
+  const unlink = linkAbort(signal, (reason) => attempt.abort(new AbortError(`Connecting to ${where} was aborted.`, { cause: reason })));
   const timer =
     connectTimeout !== undefined && connectTimeout > 0
       ? setTimeout(() => {
@@ -45,6 +46,6 @@ export async function openSocket(endpoint: Endpoint, options: OpenSocketOptions 
     return endpoint.kind === 'ssh' ? await dialSsh(endpoint, attempt.signal, connectTimeout) : await dialNet(endpoint, attempt.signal);
   } finally {
     if (timer !== undefined) clearTimeout(timer);
-    signal?.removeEventListener('abort', onCallerAbort);
+    unlink();
   }
 }

@@ -1,4 +1,5 @@
 import type { Duplex } from 'node:stream';
+import { linkAbort } from '../abort-link.js';
 import { errorFromStatus } from '../error-mapping.js';
 import { AbortError, ConnectionError } from '../errors.js';
 import { compareApiVersions } from '../negotiate.js';
@@ -49,15 +50,13 @@ export async function hijackSocket(options: HijackOnSocket): Promise<HijackedCon
     contentLength: body?.length ?? 0,
   });
 
-  const onAbort = (): void => {
-    socket.destroy();
-  };
   if (signal?.aborted) {
     socket.destroy();
     throw new AbortError(`${request} was aborted.`, { cause: signal.reason });
   }
-  signal?.addEventListener('abort', onAbort, { once: true });
-  socket.once('close', () => signal?.removeEventListener('abort', onAbort));
+  // linkAbort: one listener on a signal that many hijacks may share.
+  const unlink = linkAbort(signal, () => socket.destroy());
+  socket.once('close', unlink);
 
   // Failures surface through the reader below, never as an unhandled 'error' event.
   socket.on('error', ignore);

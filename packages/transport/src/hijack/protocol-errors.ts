@@ -5,10 +5,13 @@ import { ConnectionError } from '../errors.js';
  * a garbage status line or header line. A kind of `ConnectionError`: the other end is not
  * speaking the protocol, so check that the endpoint really is a Docker engine.
  */
-export class MalformedResponseError extends ConnectionError {}
+export class MalformedResponseError extends ConnectionError {
+  static override readonly code: string = 'DOCKYARD_MALFORMED_RESPONSE';
+}
 
 /** The response header block grew past its bound (64 KiB by default) without ending. */
 export class ResponseHeadTooLargeError extends MalformedResponseError {
+  static override readonly code: string = 'DOCKYARD_RESPONSE_HEAD_TOO_LARGE';
   /** The bound, in bytes. */
   readonly limit: number;
   constructor(limit: number) {
