@@ -218,6 +218,9 @@ describe('dockyard events', () => {
     expect(ours.code).toBe(0);
     const pick = (b: Buffer) => lines(b).map((l) => JSON.parse(l) as { Action: string; Actor: { ID: string } }).map((e) => `${e.Action} ${e.Actor.ID}`);
     expect(pick(ours.stdout)).toEqual(pick(theirs.stdout));
+    // Engine JSON: timeNano a number with every digit (parsing it as a double would round it).
+    const nanos = (b: Buffer) => lines(b).map((l) => /"timeNano":(\d+)[,}]/.exec(l)?.[1]);
+    expect(nanos(ours.stdout)).toEqual(nanos(theirs.stdout));
     expect(pick(ours.stdout).map((e) => e.split(' ')[0])).toEqual(expect.arrayContaining(['create', 'start', 'die']));
     const text = await dockyard(['events', ...filter]);
     expect(lines(text.stdout).find((l) => l.includes(' container start '))).toMatch(

@@ -1,4 +1,4 @@
-import type { EventMessage } from 'dockyard';
+import type { DockerEvent } from 'dockyard';
 import type { CommandInput } from '../command.js';
 import { connect } from '../engine.js';
 import { filtersOf, formatOf } from '../format/key-values.js';
@@ -25,7 +25,7 @@ export default async function events({ opts, globals }: CommandInput<EventsOptio
     signal: controller.signal,
   });
   try {
-    for await (const event of stream) await writeTo(process.stdout, format === 'json' ? `${JSON.stringify(event)}\n` : line(event));
+    for await (const event of stream) await writeTo(process.stdout, format === 'json' ? engineJson(event) : line(event));
   } catch (err) {
     if (!controller.signal.aborted) throw err;
   }
@@ -33,8 +33,13 @@ export default async function events({ opts, globals }: CommandInput<EventsOptio
   return 0;
 }
 
+/** The event as the engine sent it: the SDK keeps `timeNano` as exact decimal digits; here it is a number again. */
+function engineJson(event: DockerEvent): string {
+  return `${JSON.stringify(event).replace(/"timeNano":"(\d+)"/, '"timeNano":$1')}\n`;
+}
+
 /** As `docker events` prints one: time, type, action, actor ID and its attributes sorted by key. */
-function line(event: EventMessage): string {
+function line(event: DockerEvent): string {
   const attributes = Object.entries(event.Actor?.Attributes ?? {})
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([k, v]) => `${k}=${v}`);
@@ -43,7 +48,7 @@ function line(event: EventMessage): string {
 }
 
 /** RFC 3339 with nanoseconds, from `timeNano` (or `time`). */
-function timeOf(event: EventMessage): string {
+function timeOf(event: DockerEvent): string {
   const nanos = event.timeNano !== undefined ? BigInt(event.timeNano) : BigInt(event.time ?? 0) * 1_000_000_000n;
   const seconds = nanos / 1_000_000_000n;
   const fraction = (nanos % 1_000_000_000n).toString().padStart(9, '0');
