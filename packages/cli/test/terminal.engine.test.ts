@@ -76,6 +76,20 @@ describe('exec -it and run -it in a terminal', () => {
     expect(lastLine(after)).toMatch(/EXITED=143 TERMINAL=cooked$/);
   });
 
+  it('Ctrl-P Ctrl-Q detaches: dockyard exits 0 at once, the shell in the container runs on', async () => {
+    const tty = open(`${DOCKYARD_BIN} exec -it ${container} sh -c 'echo $$ > /tmp/detached.pid; exec sh'`);
+    await tty.waitFor((s) => PROMPT.test(lastLine(s)));
+    tty.sendKeys('C-p', 'x'); // Ctrl-P alone is passed on (with the key after it)
+    tty.sendKeys('C-u');
+    tty.type('echo not-yet');
+    await tty.waitFor((s) => s.split('\n').includes('not-yet'));
+    tty.sendKeys('C-p', 'C-q');
+    const end = await tty.waitFor((s) => s.includes('EXITED='));
+    expect(lastLine(end)).toMatch(/EXITED=0 TERMINAL=cooked$/);
+    const alive = await docker(['exec', container, 'sh', '-c', 'kill -0 $(cat /tmp/detached.pid) && echo alive']);
+    expect(alive.stdout.toString()).toBe('alive\n');
+  });
+
   it('run --rm -it: a shell in a new container, its exit code, the container removed', async () => {
     const name = resources.container(uniqueName('clirunit'));
     const tty = open(`${DOCKYARD_BIN} run --rm -it --name ${name} --label ${testLabel} ${TEST_IMAGE} sh`);

@@ -24,15 +24,20 @@ export default async function exec({ args, opts, globals }: CommandInput<ExecOpt
     privileged: opts.privileged,
   });
   await proc.id(); // created and started: an engine refusal surfaces here, before the terminal changes
-  await connectTerminal(
+  const { detached } = await connectTerminal(
     {
       output: proc,
       write: (data) => proc.stdin.write(data),
       end: () => proc.stdin.end(),
       resize: (size) => proc.resize(size),
+      close: () => proc.close(),
     },
     { interactive: opts.interactive === true, tty: opts.tty === true },
   );
+  if (detached) {
+    await docker.close();
+    return 0;
+  }
   const { exitCode } = await proc.wait();
   await docker.close();
   return exitCode;

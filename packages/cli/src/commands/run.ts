@@ -58,6 +58,7 @@ export default async function run({ args, opts, globals }: CommandInput<RunOptio
     process.stdout.write(`${container.id}\n`);
     return 0;
   }
+  let detached = false;
   try {
     const session = await container.attach({ stdin: interactive, stdout: true, stderr: true });
     try {
@@ -69,19 +70,22 @@ export default async function run({ args, opts, globals }: CommandInput<RunOptio
     // Without a terminal, Ctrl-C and kill stop the container's process, not just dockyard (docker's sig-proxy).
     const proxy = (signal: NodeJS.Signals) => void container.kill({ signal }).catch(() => undefined);
     if (!tty) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, proxy);
-    await connectTerminal(
+    ({ detached } = await connectTerminal(
       {
         output: session,
         write: (data) => session.write(data),
         end: () => session.end(),
         resize: (size) => container.resize(size),
+        close: () => session.close(),
       },
       { interactive, tty },
-    );
+    ));
+    // Detached (Ctrl-P Ctrl-Q): the container runs on, as with docker run.
+    if (detached) return 0;
     const { StatusCode } = await container.wait();
     return StatusCode;
   } finally {
-    if (opts.rm) await container.remove({ force: true }).catch(() => undefined);
+    if (opts.rm && !detached) await container.remove({ force: true }).catch(() => undefined);
     await docker.close();
   }
 }

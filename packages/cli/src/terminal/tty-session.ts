@@ -10,6 +10,8 @@ export interface RemoteProcess {
   end(): Promise<void>;
   /** Sets its terminal's size; used only with -t. */
   resize(size: { h: number; w: number }): Promise<void>;
+  /** Drops the connection, leaving the process running (a detach). */
+  close(): Promise<void>;
 }
 
 /** How to connect: -i forwards stdin, -t means the remote side has a terminal. */
@@ -19,6 +21,16 @@ export interface SessionMode {
 }
 
 const RESIZE_TRIES = 10;
+// The detach keys, Ctrl-P Ctrl-Q, caught here as the docker CLI catches them: never sent, the
+// connection dropped, the process left running. (Sent, the engine would end the exec's shell.)
+const CTRL_P = 0x10;
+const CTRL_Q = 0x11;
+
+/** How a session ended. */
+export interface SessionEnd {
+  /** The person typed the detach keys: the process runs on, there is no exit code to wait for. */
+  detached: boolean;
+}
 
 /**
  * Connects the local terminal to `remote` until its output ends: output bytes to stdout and
@@ -27,9 +39,11 @@ const RESIZE_TRIES = 10;
  * dockyard), and the remote terminal follows the local window's size (SIGWINCH). Raw mode is
  * turned off on every way out: the end, an error, SIGTERM/SIGHUP, or process exit.
  */
-export async function connectTerminal(remote: RemoteProcess, mode: SessionMode): Promise<void> {
+export async function connectTerminal(remote: RemoteProcess, mode: SessionMode): Promise<SessionEnd> {
   const stdin = process.stdin;
   let raw = false;
+  let heldCtrlP = false;
+  let detached = false;
   const restore = () => {
     if (raw) {
       raw = false;
@@ -43,7 +57,27 @@ export async function connectTerminal(remote: RemoteProcess, mode: SessionMode):
     process.exit(signal === 'SIGHUP' ? 129 : 143);
   };
   const onResize = () => void resizeTo(remote, 1);
-  const onData = (data: Buffer) => {
+  const detach = () => {
+    detached = true;
+    stdin.pause();
+    void remote.close().catch(() => undefined);
+  };
+  const onData = (input: Buffer) => {
+    let data = input;
+    if (mode.tty) {
+      const kept: number[] = [];
+      for (const byte of input) {
+        if (heldCtrlP) {
+          heldCtrlP = false;
+          if (byte === CTRL_Q) return detach();
+          kept.push(CTRL_P);
+        }
+        if (byte === CTRL_P) heldCtrlP = true;
+        else kept.push(byte);
+      }
+      if (kept.length === 0) return;
+      data = Buffer.from(kept);
+    }
     // One write at a time: stdin waits while the socket is full.
     stdin.pause();
     remote.write(data).then(
@@ -70,9 +104,14 @@ export async function connectTerminal(remote: RemoteProcess, mode: SessionMode):
       stdin.once('end', onEnd);
       stdin.resume();
     }
-    for await (const chunk of remote.output) {
-      await writeTo(chunk.stream === 'stderr' ? process.stderr : process.stdout, chunk.data);
+    try {
+      for await (const chunk of remote.output) {
+        await writeTo(chunk.stream === 'stderr' ? process.stderr : process.stdout, chunk.data);
+      }
+    } catch (err) {
+      if (!detached) throw err; // a detach closes the output under the loop
     }
+    return { detached };
   } finally {
     stdin.off('data', onData);
     stdin.off('end', onEnd);
