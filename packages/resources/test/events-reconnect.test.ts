@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AbortError, BadRequestError, ConnectionError, Docker, type DockerEvent, type ReconnectedEvent } from '../src/index.js';
 import { retryDelay, retryPolicy } from '../src/retry-policy.js';
@@ -103,7 +104,9 @@ describe('events({ reconnect: true }) against a scripted engine', () => {
     expect(engine.sinces).toEqual([undefined, '1796163615.580003034', '1796163699.000000001']);
     const marker = got[3] as ReconnectedEvent;
     expect(marker.Actor.Attributes.since).toBe('1796163615.580003034');
-    expect(marker.Actor.Attributes.error).toMatch(/./);
+    // What ended the connection, and no failed attempt before the first one succeeded.
+    expect(marker.Actor.Attributes.error).toMatch(/connection to the engine broke/);
+    expect(marker.Actor.Attributes.attempts).toBe('0');
   });
 
   it('a connection the engine ends on its own is a drop, unless until was set: then it is the end', async () => {
@@ -195,6 +198,66 @@ describe('resumeEvents', () => {
     const items = await collect(resumeEvents(open, { retry: policy, retryFirst: false }, new AbortController().signal), 3);
     expect(items.map((i) => i.kind)).toEqual(['connected', 'failed', 'reconnected']);
     expect(windows).toEqual([undefined, String(Date.parse('2026-12-01T23:45:31Z') / 1000)]);
+  });
+
+  it('the marker names what ended the connection and counts the attempts that failed after it', async () => {
+    let calls = 0;
+    const dropped: AsyncIterable<DockerEvent> = { [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new ConnectionError('dropped mid-stream')) }) };
+    const open: OpenEvents = async () => {
+      calls += 1;
+      if (calls === 1) return { items: dropped };
+      if (calls <= 3) throw new ConnectionError('refused');
+      return { items: (async function* () { yield ev(T1, 'create'); })() };
+    };
+    const items = await collect(resumeEvents(open, { since: '1', retry: policy, retryFirst: false }, new AbortController().signal), 6);
+    expect(items.map((i) => i.kind)).toEqual(['connected', 'failed', 'failed', 'failed', 'reconnected', 'connected']);
+    const marker = items[4];
+    expect(marker?.kind === 'reconnected' && marker.event.Actor.Attributes).toEqual({ since: '1', attempts: '2', error: 'dropped mid-stream' });
+  });
+
+  it('property: whatever the drop points, every event the engine holds is yielded once, in order, one marker per drop', async () => {
+    // The engine's buffer: timeNanos non-decreasing, several events may share one nanosecond.
+    const buffer = fc
+      .array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.constantFrom('create', 'start', 'die'), fc.constantFrom('a', 'b', 'c')), { maxLength: 30 })
+      .map((steps) => {
+        let nano = 1796163615580003000n;
+        const seen = new Set<string>();
+        const out: DockerEvent[] = [];
+        for (const [gap, action, id] of steps) {
+          nano += BigInt(gap);
+          const e = ev(String(nano), action, id);
+          const key = `${e.timeNano}${action}${id}`;
+          if (!seen.has(key)) out.push(e);
+          seen.add(key);
+        }
+        return out;
+      });
+    await fc.assert(
+      fc.asyncProperty(buffer, fc.array(fc.integer({ min: 0, max: 8 }), { maxLength: 6 }), async (events, cuts) => {
+        let connection = 0;
+        const open: OpenEvents = async (window) => {
+          const since = BigInt((window.since ?? '0').replace('.', '').padEnd(1, '0')) * (window.since?.includes('.') ? 1n : 1_000_000_000n);
+          const replay = events.filter((e) => BigInt(e.timeNano ?? '0') >= since);
+          const cut = cuts[connection++];
+          return {
+            items: (async function* () {
+              for (const [i, e] of replay.entries()) {
+                if (cut !== undefined && i === cut) throw new ConnectionError('dropped');
+                yield e;
+              }
+              if (cut !== undefined && cut >= replay.length) throw new ConnectionError('dropped');
+            })(),
+          };
+        };
+        const out: ResumeItem[] = [];
+        for await (const item of resumeEvents(open, { since: '0', until: 'end', retry: retryPolicy({ initialDelay: 0, maxDelay: 0 }), retryFirst: false }, new AbortController().signal)) {
+          out.push(item);
+        }
+        expect(out.filter((i) => i.kind === 'event').map((i) => i.event)).toEqual(events);
+        expect(out.filter((i) => i.kind === 'reconnected')).toHaveLength(cuts.length);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('sinceOf writes seconds.nanoseconds with the nanoseconds zero-padded', () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Docker, type DockerEvent, Fleet, type FleetEvent, FleetError, type FleetLogItem, type ReconnectedEvent } from '../src/index.js';
-import { IDLE } from './support/engine.js';
+import { IDLE, openSocketCount } from './support/engine.js';
 
 // Two real engines: the shared one, and a private dockerd this file starts, kills (SIGTERM
 // and SIGKILL) and restarts mid-stream.
@@ -36,7 +36,7 @@ function reader<T>(stream: AsyncIterable<T>) {
   let wake: (() => void) | undefined;
   let failure: { error: unknown } | undefined;
   let ended = false;
-  void (async () => {
+  const finished = (async () => {
     try {
       for await (const value of stream) {
         items.push({ value, at: performance.now() });
@@ -51,6 +51,8 @@ function reader<T>(stream: AsyncIterable<T>) {
   })();
   return {
     items,
+    /** Resolves once the stream ended (by its abort, here). */
+    finished,
     /** Resolves with the first item (from `from` on) matching; throws if the stream ended first. */
     async until(match: (value: T) => boolean, from = 0): Promise<{ value: T; at: number; index: number }> {
       for (;;) {
@@ -112,7 +114,9 @@ describe('Fleet across two engines, one of them restarted', () => {
     const fleet = new Fleet({ shared, private: priv });
     const controller = new AbortController();
     // Volume events carry no labels: the names select this test's volumes among everyone's events.
-    const r = reader(fleet.events({ filters: { type: ['volume'], event: ['create'], volume: [a1, p1, a2, p2] }, signal: controller.signal }));
+    // `since`: the streams connect on the first read, maybe after the first creates.
+    const since = new Date(Date.now() - 1000);
+    const r = reader(fleet.events({ since, filters: { type: ['volume'], event: ['create'], volume: [a1, p1, a2, p2] }, signal: controller.signal }));
     const vol = async (docker: Docker, name: string) => {
       if (docker === shared) resources.volume(name);
       await docker.volumes.create({ Name: name, Labels: testLabels() });
@@ -137,7 +141,12 @@ describe('Fleet across two engines, one of them restarted', () => {
     await vol(priv, p2);
     const marker = await r.until((item) => item.engine === 'private' && isMarker(item.event), from);
     await r.until(on('private', p2), marker.index);
+    // Cancelling the fleet's stream closes both engines' event sockets.
+    const before = openSocketCount();
     controller.abort();
+    await r.finished;
+    for (let i = 0; i < 50 && before - openSocketCount() < 2; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(before - openSocketCount()).toBeGreaterThanOrEqual(2);
     const events = r.items.map((i) => i.value).filter((i) => i.event !== undefined && !isMarker(i.event));
     expect(events.map((i) => `${i.engine}:${i.event?.Actor?.ID}`)).toEqual(
       expect.arrayContaining([`shared:${a1}`, `private:${p1}`, `shared:${a2}`, `private:${p2}`]),

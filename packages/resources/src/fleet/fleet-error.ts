@@ -12,6 +12,7 @@ export interface EngineFailure {
  * message names each with its error; `results` holds what the other engines answered.
  */
 export class FleetError<T = unknown> extends DockerError {
+  static override readonly code: string = 'DOCKYARD_FLEET';
   /** Each failed engine and its error. */
   readonly failures: EngineFailure[];
   /** What the engines that answered gave. */

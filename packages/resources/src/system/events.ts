@@ -15,7 +15,11 @@ export interface EventsOptions extends StreamOptions {
    * events (`eventsLimit` in moby's daemon/events), so older ones are gone.
    */
   since?: TimeValue;
-  /** Stop at this time (the engine's clock decides): the stream then ends by itself. */
+  /**
+   * Stop at this time (the engine's clock decides): the stream then ends by itself. With
+   * `reconnect`, a connection the engine ends cleanly is taken as `until` reached (an engine
+   * shutting down drops its connections instead, which is reconnected).
+   */
   until?: TimeValue;
   /** E.g. `{ type: ['container'], event: ['die'], label: ['app=web'] }`. */
   filters?: Filters;

@@ -48,10 +48,12 @@ export async function* resumeEvents(open: OpenEvents, settings: ResumeSettings, 
   for (;;) {
     let since = settings.since;
     if (resumeFrom !== undefined) since = resumeFrom;
+    let error: DockerError;
     try {
       const { date, items } = await open({ since, until: settings.until }, signal);
       if (lost !== undefined && connected) {
-        yield { kind: 'reconnected', event: reconnectedMarker(since ?? '', failures, lost) };
+        // `failures` counts the drop itself, then each attempt that failed.
+        yield { kind: 'reconnected', event: reconnectedMarker(since ?? '', failures - 1, lost) };
       }
       // Nothing yielded yet: a later connection resumes from when this one was answered, by
       // the engine's clock (whole seconds, rounded down: an event of that second from just
@@ -70,14 +72,15 @@ export async function* resumeEvents(open: OpenEvents, settings: ResumeSettings, 
         yield { kind: 'event', event };
       }
       if (settings.until !== undefined) return;
-      lost = new ConnectionError('The engine ended the event stream.');
+      error = new ConnectionError('The engine ended the event stream.');
     } catch (err) {
       if (signal.aborted || !isTransient(err) || (!connected && !settings.retryFirst)) throw err;
-      lost = err;
+      error = err;
     }
+    lost ??= error; // what ended the connection, not the later refusals
     failures += 1;
     const delay = retryDelay(settings.retry, failures, settings.random?.());
-    yield { kind: 'failed', error: lost, attempt: failures, delay };
+    yield { kind: 'failed', error, attempt: failures, delay };
     await sleep(delay, signal);
   }
 }
