@@ -104,12 +104,44 @@ export function buildProgram(version: string, invoke: Invoke): Command {
     .option('--no-stream', 'print one table and exit')
     .option('--format <format>', '"json": engine JSON, one sample a line');
 
+  add('ship', "ship every selected container's log to a Fluent Forward receiver, at least once, until Ctrl-C", () => import('./commands/ship.js'))
+    .requiredOption('--forward <host:port>', 'the Fluentd / Fluent Bit forward input')
+    .requiredOption('--checkpoint <file>', 'where acked positions are kept; a restart resumes from them')
+    .option('--ack', 'ask the receiver to ack every batch (at-least-once)')
+    .option('--gzip', 'compress each batch')
+    .option('--shared-key <key>', 'shared key of the forward handshake')
+    .option('--label <key[=value]>', 'only containers with this label (repeatable: any of them)', collect)
+    .option('--name <glob>', 'only containers whose name matches (repeatable: any of them)', collect)
+    .option('--tag <template>', "tag template of Docker's fluentd driver, e.g. docker.{{.Name}} (default {{.ID}})")
+    .option('--since <time>', 'containers without a checkpoint: their logs since this time (default: all)');
+
   add('version', 'show the client and engine versions', () => import('./commands/version.js')).option(
     '--format <format>',
     '"json": engine JSON',
   );
 
   add('info', 'show engine-wide information', () => import('./commands/info.js')).option('--format <format>', '"json": engine JSON');
+
+  const service = program.command('service').description('swarm services');
+  service
+    .command('ps')
+    .description("list a service's tasks")
+    .argument('<service>')
+    .option('-q, --quiet', 'only IDs')
+    .option('--no-trunc', 'do not shorten IDs, images and errors')
+    .option('-f, --filter <key=value>', 'filter, as the engine takes them (repeatable)', collect)
+    .option('--format <format>', '"json": engine JSON, one task a line')
+    .action(async (...args: unknown[]) => invoke(() => import('./commands/service-ps.js'), args.at(-1) as Command, 1));
+  service
+    .command('logs')
+    .description("print a service's logs (all its tasks), stdout to stdout and stderr to stderr")
+    .argument('<service>')
+    .option('-f, --follow', 'follow the logs as they grow')
+    .option('-t, --timestamps', 'prefix each line with its time')
+    .option('-n, --tail <lines>', 'only this many lines from the end of each task ("all" for everything)')
+    .option('--since <time>', 'only since this time (RFC 3339, Unix seconds, or relative: 10m)')
+    .option('--raw', 'the bytes as the tasks wrote them, without the task prefix')
+    .action(async (...args: unknown[]) => invoke(() => import('./commands/service-logs.js'), args.at(-1) as Command, 1));
 
   const system = program.command('system').description('manage the engine');
   system
