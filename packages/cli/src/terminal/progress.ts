@@ -31,7 +31,7 @@ export async function showProgress(stream: AsyncIterable<ProgressMessage>, out: 
   try {
     for await (const message of stream) view.show(message);
   } catch (err) {
-    const code = (err as { code?: unknown }).code;
+    const code = (err as { engineCode?: unknown }).engineCode;
     throw typeof code === 'number' && Number.isInteger(code) && code > 0 && code < 256 ? withExitCode(err as Error, code) : err;
   } finally {
     view.end();
