@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 
 const POLL_MS = 50;
 const MAX_POLLS = 1200; // a minute: a screen that never shows what is expected fails the test
@@ -69,10 +70,12 @@ export class TmuxScreen {
     throw new Error(`the screen never showed what was expected; last screen:\n${screen}`);
   }
 
-  /** Ends the session and its server. */
+  /** Ends the session and its server, and removes the server's socket file (tmux leaves it). */
   kill(): void {
     try {
+      const socket = this.#tmux('display-message', '-p', '#{socket_path}').trim();
       this.#tmux('kill-server');
+      if (socket) rmSync(socket, { force: true });
     } catch {}
   }
 
