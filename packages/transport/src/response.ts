@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { CallDeadline } from './call-deadline.js';
-import { readStream } from './read-stream.js';
+import { type QueuedReader, TAKE_QUEUED, readStream } from './read-stream.js';
 import { type FailedRequest, mapRequestError } from './error-mapping.js';
 import { MalformedResponseError } from './hijack/protocol-errors.js';
 
@@ -139,7 +139,9 @@ class ResponseBody implements AsyncIterable<Uint8Array> {
     const inner = readStream(readable, this.#highWaterMark);
     const onResult = deadline === undefined ? undefined : endWhenDone(deadline);
     const next = onResult === undefined ? () => inner.next() : () => inner.next().then(onResult);
-    return {
+    const iterator: QueuedReader = {
+      // Chunks already received, without a promise each; the end still comes through next().
+      [TAKE_QUEUED]: inner[TAKE_QUEUED],
       next: () =>
         next().then(undefined, (err: unknown) => {
           deadline?.end();
@@ -154,6 +156,7 @@ class ResponseBody implements AsyncIterable<Uint8Array> {
         return { done: true, value: undefined };
       },
     };
+    return iterator;
   }
 }
 
