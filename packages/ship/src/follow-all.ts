@@ -255,14 +255,17 @@ class Follower {
     const frames = new LogFrames(type.includes('raw-stream') || (!type.includes('multiplexed-stream') && tty));
     // Every message of one socket read goes to the channel at once: one await per read, not per
     // line. The read is let go before waiting, so a paused follower holds only its lines.
+    const reads: QueuedReads = res.body[Symbol.asyncIterator]();
+    const cut = (bytes: Uint8Array): void => frames.push(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), onMessage);
     const take = (bytes: Uint8Array): Promise<void> | undefined => {
-      frames.push(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), onMessage);
+      cut(bytes);
+      // The engine writes a line per HTTP chunk: take those of the same socket read too.
+      for (let more = reads[TAKE_QUEUED]?.(); more !== undefined; more = reads[TAKE_QUEUED]?.()) cut(more);
       if (batch.length === 0) return undefined;
       const lines = batch;
       batch = [];
       return this.channel.pushAll(lines);
     };
-    const reads = res.body[Symbol.asyncIterator]();
     try {
       for (let read = await reads.next(); !read.done; read = await reads.next()) {
         const pause = take(read.value);
@@ -289,6 +292,9 @@ class Follower {
  */
 const FOLLOW_WINDOW = 16 * 1024;
 const EMPTY = new Uint8Array(0);
+/** The transport's key for the chunks a body already received (taken without a promise each). */
+const TAKE_QUEUED = Symbol.for('dockyard.takeQueued');
+type QueuedReads = AsyncIterator<Uint8Array> & { [TAKE_QUEUED]?: () => Uint8Array | undefined };
 
 /** `since` as the engine's query takes it (Unix seconds for a Date). */
 function encodeSince(value: TimeValue | undefined): string | undefined {
