@@ -278,8 +278,11 @@ export function templateValueSize(bytes: number): number {
 }
 
 /** Writes the varying string (its UTF-8 length `bytes` known); returns the offset after it. */
-export function writeTemplateValue(target: Buffer, at: number, text: string, bytes: number): number {
-  return writeStrKnown(target, at, text, bytes);
+export function writeTemplateValue(target: Buffer, at: number, text: string | Uint8Array, bytes: number): number {
+  if (typeof text === 'string') return writeStrKnown(target, at, text, bytes);
+  at = writeStrHeader(target, at, bytes);
+  target.set(text, at);
+  return at + bytes;
 }
 
 function strSize(bytes: number): number {
@@ -291,6 +294,11 @@ function writeStr(target: Buffer, at: number, text: string): number {
 }
 
 function writeStrKnown(target: Buffer, at: number, text: string, bytes: number): number {
+  at = writeStrHeader(target, at, bytes);
+  return at + target.write(text, at, bytes, 'utf8');
+}
+
+function writeStrHeader(target: Buffer, at: number, bytes: number): number {
   if (bytes < 32) target[at++] = 0xa0 | bytes;
   else if (bytes < 0x100) {
     target[at++] = 0xd9;
@@ -304,5 +312,5 @@ function writeStrKnown(target: Buffer, at: number, text: string, bytes: number):
     target.writeUInt32BE(bytes, at);
     at += 4;
   }
-  return at + target.write(text, at, bytes, 'utf8');
+  return at;
 }

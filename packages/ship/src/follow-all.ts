@@ -90,7 +90,8 @@ const FOLLOWED_EVENTS = ['start', 'restart', 'die', 'destroy'];
  * ```
  */
 export function followAll(source: Docker | Fleet, options: FollowAllOptions = {}): AsyncIterableIterator<LogRecord> & AsyncDisposable {
-  const channel = followInto(source, options);
+  // Without `lineBytes` every line is text.
+  const channel = followInto(source, options) as Channel<LogRecord>;
   return Object.assign(channel, {
     async [Symbol.asyncDispose](): Promise<void> {
       await channel.return();
@@ -98,19 +99,26 @@ export function followAll(source: Docker | Fleet, options: FollowAllOptions = {}
   });
 }
 
-/** {@link followAll}'s records as the channel they arrive in (`ship()` takes them a batch at a time). */
-export function followInto(source: Docker | Fleet, options: FollowAllOptions = {}): Channel<LogRecord> {
+/** A {@link LogRecord} whose line may be its bytes (see {@link followInto}). */
+export type LogLine = Omit<LogRecord, 'log'> & { log: string | Uint8Array };
+
+/**
+ * {@link followAll}'s records as the channel they arrive in (`ship()` takes them a batch at a
+ * time). With `lineBytes`, a container's lines stay bytes (the UTF-8 the engine sent, parts
+ * joined): `ship()` copies them into its batches without making strings.
+ */
+export function followInto(source: Docker | Fleet, options: FollowAllOptions & { lineBytes?: boolean } = {}): Channel<LogLine> {
   const abort = new AbortController();
   // One listener per followed container's request: hundreds are expected, not a leak.
   setMaxListeners(0, abort.signal);
   const onAbort = (): void => abort.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  const channel = new Channel<LogRecord>(options.highWaterMark ?? 1024, () => abort.abort());
+  const channel = new Channel<LogLine>(options.highWaterMark ?? 1024, () => abort.abort());
   // A fleet: one follower per engine into the same channel, each record naming its engine.
   const engines: Array<[string | undefined, Docker]> = source instanceof Fleet ? [...source.engines] : [[undefined, source]];
   const followers: Array<{ run(): Promise<void> }> = options.services
     ? engines.map(([, docker]) => new ServiceFollower(docker, options, channel, abort.signal))
-    : engines.map(([name, docker]) => new Follower(docker, name, options, channel, abort.signal));
+    : engines.map(([name, docker]) => new Follower(docker, name, options, channel, abort.signal, options.lineBytes === true));
   abort.signal.addEventListener('abort', () => channel.end(), { once: true });
   if (options.signal?.aborted) abort.abort();
   else Promise.all(followers.map((f) => f.run())).then(
@@ -130,8 +138,9 @@ class Follower {
     readonly docker: Docker,
     readonly engine: string | undefined,
     readonly options: FollowAllOptions,
-    readonly channel: Channel<LogRecord>,
+    readonly channel: Channel<LogLine>,
     readonly signal: AbortSignal,
+    readonly lineBytes: boolean,
   ) {}
 
   async run(): Promise<void> {
@@ -223,10 +232,10 @@ class Follower {
     // This container's read position, updated in place (it is this follower's own).
     const last: LogPosition = position ? { ...position } : { time: '', count: 0 };
     if (position) this.#positions.set(container.id, last);
-    const merger = new LineMerger();
+    const merger: LineMerger<string | Uint8Array> = this.lineBytes ? new LineMerger<Uint8Array>(keepBytes) : new LineMerger();
     const engine = this.engine;
-    let batch: LogRecord[] = [];
-    const add = (line: MergedLine | undefined): void => {
+    let batch: LogLine[] = [];
+    const add = (line: MergedLine<string | Uint8Array> | undefined): void => {
       if (!line) return;
       const at = line.time ?? new Date().toISOString();
       if (skip > 0 && position && at === position.time) {
@@ -292,6 +301,7 @@ class Follower {
  */
 const FOLLOW_WINDOW = 16 * 1024;
 const EMPTY = new Uint8Array(0);
+const keepBytes = (bytes: Uint8Array): Uint8Array => bytes;
 /** The transport's key for the chunks a body already received (taken without a promise each). */
 const TAKE_QUEUED = Symbol.for('dockyard.takeQueued');
 type QueuedReads = AsyncIterator<Uint8Array> & { [TAKE_QUEUED]?: () => Uint8Array | undefined };

@@ -2,7 +2,7 @@ import type { Docker, Service, StreamName } from 'dockyard';
 import type { Channel } from './channel.js';
 import type { ContainerSelector } from './select.js';
 import { selects } from './select.js';
-import type { LogRecord } from './follow-all.js';
+import type { LogLine, LogRecord } from './follow-all.js';
 import { LineMerger } from './line-merger.js';
 
 /** Splits the `details` prefix the engine writes before a swarm log line: `k=v,k=v ` (URL-encoded). */
@@ -35,7 +35,7 @@ export class ServiceFollower {
   constructor(
     readonly docker: Docker,
     readonly options: { include?: ContainerSelector; exclude?: ContainerSelector; since?: import('dockyard').TimeValue },
-    readonly channel: Channel<LogRecord>,
+    readonly channel: Channel<LogLine>,
     readonly signal: AbortSignal,
   ) {}
 

@@ -210,15 +210,16 @@ export class ForwardSender {
   /**
    * {@link ForwardSender.write} for a record made from a template (see `recordTemplate`): its
    * fixed fields pre-encoded once, only `value` encoded per record. The same bytes as `write()`
-   * of the whole record; `ship()` sends each container's lines this way.
+   * of the whole record; `ship()` sends each container's lines this way. `value` as bytes is
+   * sent as they are, as a MessagePack str (the engine's UTF-8, as Docker's fluentd driver does).
    */
-  writeTemplated(tag: string, time: EventTime, template: RecordTemplate, value: string, callback?: SendCallback, token?: unknown): boolean {
+  writeTemplated(tag: string, time: EventTime, template: RecordTemplate, value: string | Uint8Array, callback?: SendCallback, token?: unknown): boolean {
     if (this.#fatal) {
       callback?.(this.#fatal, token);
       return false;
     }
     if (this.#closed) throw new ForwardError('forward: write after close()');
-    const bytes = Buffer.byteLength(value);
+    const bytes = typeof value === 'string' ? Buffer.byteLength(value) : value.byteLength;
     const length = entryTimeSize(time, this.#mode) + template.head.byteLength + templateValueSize(bytes) + template.tail.byteLength;
     let batch = this.#open.get(tag);
     if (batch && batch.size > 0 && batch.size + length > this.#batch.bytes) {

@@ -1,11 +1,11 @@
 import type { Chunk, StreamName } from 'dockyard';
 
-/** One complete log line, its parts joined, without its `\n`. */
-export interface MergedLine {
+/** One complete log line, its parts joined, without its `\n`: as text, or (`LineMerger(keepBytes)`) its bytes. */
+export interface MergedLine<L = string> {
   stream: StreamName;
   /** The engine's time of the line's first part (RFC 3339, nanoseconds). */
   time: string | undefined;
-  log: string;
+  log: L;
 }
 
 interface Partial {
@@ -31,28 +31,35 @@ const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
  * as JSON strings: a character cut at the boundary is already U+FFFD there, which no reader
  * can undo.)
  */
-export class LineMerger {
+export class LineMerger<L = string> {
+  /** Turns a whole line's bytes into what it yields: UTF-8 text by default. */
+  readonly #finish: (bytes: Uint8Array) => L;
+
+  constructor(...finish: L extends string ? [] : [(bytes: Uint8Array) => L]) {
+    this.#finish = finish[0] ?? ((bytes: Uint8Array) => utf8.decode(bytes) as L);
+  }
+
   readonly #partial: Record<StreamName, Partial> = { stdout: { parts: [], bytes: 0, time: undefined }, stderr: { parts: [], bytes: 0, time: undefined } };
 
   /** Adds one message of the log; returns the line it completes, if any. */
-  push(chunk: Chunk): MergedLine | undefined {
+  push(chunk: Chunk): MergedLine<L> | undefined {
     return this.message(chunk.stream, chunk.timestamp, chunk.data);
   }
 
   /** {@link LineMerger.push} with the message's parts as arguments. */
-  message(stream: StreamName, timestamp: string | undefined, data: Uint8Array): MergedLine | undefined {
+  message(stream: StreamName, timestamp: string | undefined, data: Uint8Array): MergedLine<L> | undefined {
     const partial = this.#partial[stream];
     if (partial.parts.length === 0) partial.time = timestamp;
     const newline = data.byteLength > 0 && data[data.byteLength - 1] === NEWLINE;
     if (newline || data.byteLength < PART_SIZE) {
       const end = newline ? data.byteLength - 1 : data.byteLength;
-      let text: string;
-      if (partial.parts.length === 0) text = utf8.decode(data.subarray(0, end));
+      let text: L;
+      if (partial.parts.length === 0) text = this.#finish(data.subarray(0, end));
       else {
         partial.parts.push(data.subarray(0, end));
-        text = utf8.decode(Buffer.concat(partial.parts));
+        text = this.#finish(Buffer.concat(partial.parts));
       }
-      const line: MergedLine = { stream, time: partial.time, log: text };
+      const line: MergedLine<L> = { stream, time: partial.time, log: text };
       partial.parts = [];
       partial.bytes = 0;
       return line;
@@ -64,11 +71,11 @@ export class LineMerger {
   }
 
   /** The unterminated last lines (the log ended inside them), stdout's first. */
-  flush(): MergedLine[] {
-    const out: MergedLine[] = [];
+  flush(): Array<MergedLine<L>> {
+    const out: Array<MergedLine<L>> = [];
     for (const stream of ['stdout', 'stderr'] as const) {
       const partial = this.#partial[stream];
-      if (partial.parts.length > 0) out.push({ stream, time: partial.time, log: utf8.decode(Buffer.concat(partial.parts)) });
+      if (partial.parts.length > 0) out.push({ stream, time: partial.time, log: this.#finish(Buffer.concat(partial.parts)) });
       this.#partial[stream] = { parts: [], bytes: 0, time: undefined };
     }
     return out;

@@ -3,7 +3,7 @@ import { Checkpoint } from './checkpoint.js';
 import { DEFAULT_TAG, driverRecord, driverTemplates, type DriverTemplates, expandTag, extraAttributes } from './driver-record.js';
 import { EventTime } from './event-time.js';
 import type { Channel } from './channel.js';
-import { followInto, type LogPosition, type LogRecord } from './follow-all.js';
+import { followInto, type LogLine, type LogPosition, type LogRecord } from './follow-all.js';
 import type { ForwardSender, SendCallback } from './forward.js';
 import type { ContainerSelector } from './select.js';
 
@@ -116,7 +116,7 @@ class ShipRun {
         }),
       options.checkpointIntervalMs ?? 1000,
     );
-    let records: Channel<LogRecord> | undefined;
+    let records: Channel<LogLine> | undefined;
     const aborted = new Promise<void>((resolve) => this.#abort.signal.addEventListener('abort', () => resolve(), { once: true }));
     try {
       records = followInto(options.source, {
@@ -125,6 +125,7 @@ class ShipRun {
         since: options.since,
         resume: (id) => checkpoint.positions.get(id),
         signal: this.#abort.signal,
+        lineBytes: true,
       });
       const tags = new Map<string, SendAs>();
       // A batch of records per await (what the followers read since), not one each.
@@ -154,7 +155,7 @@ class ShipRun {
           const { tag, extra, templates } = tags.get(container.id) as SendAs;
           const encoded = templates?.[record.stream];
           if (encoded) to.writeTemplated(tag, EventTime.fromRfc3339(record.time), encoded, record.log, state.onAck, position);
-          else to.write(tag, EventTime.fromRfc3339(record.time), driverRecord(record, extra), state.onAck, position);
+          else to.write(tag, EventTime.fromRfc3339(record.time), driverRecord(textOf(record), extra), state.onAck, position);
         }
         // Backpressure: no more reading until the receiver acked enough (or we are stopped).
         if (to.full) await Promise.race([to.drain(), aborted]);
@@ -217,6 +218,13 @@ interface SendAs {
   tag: string;
   extra: Record<string, string> | undefined;
   templates: DriverTemplates | undefined;
+}
+
+const utf8 = new TextDecoder();
+
+/** The record with its line as text (the rare records that go through the general encoder). */
+function textOf(record: LogLine): LogRecord {
+  return typeof record.log === 'string' ? (record as LogRecord) : { ...record, log: utf8.decode(record.log) };
 }
 
 /** Records taken per turn: the pending window is checked between turns, so it overshoots by at most this. */

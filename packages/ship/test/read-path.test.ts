@@ -117,6 +117,13 @@ describe('ForwardSender.writeTemplated', () => {
       at = writeTemplateValue(target, at + template.head.byteLength, log, Buffer.byteLength(log));
       target.set(template.tail, at);
       expect([...target.subarray(0, at + template.tail.byteLength)]).toEqual([...whole]);
+      // The line as the engine's bytes: the same bytes again.
+      const fromBytes = Buffer.alloc(whole.byteLength + 16);
+      let to = writeEntryTime(fromBytes, 0, time, mode);
+      fromBytes.set(template.head, to);
+      to = writeTemplateValue(fromBytes, to + template.head.byteLength, Buffer.from(log), Buffer.byteLength(log));
+      fromBytes.set(template.tail, to);
+      expect([...fromBytes.subarray(0, to + template.tail.byteLength)]).toEqual([...whole]);
     }), { numRuns: 50 });
   });
 });
