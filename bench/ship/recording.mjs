@@ -3,11 +3,13 @@
 // multiplexed header, then `<RFC 3339 nano> <text>\n`), 9 in 10 on stdout.
 
 const TEXT = 'level=info msg="request served" method=GET path=/api/v1/items status=200 duration_ms=';
-const BASE_SECONDS = 1_700_000_000;
+export const BASE_SECONDS = 1_700_000_000;
+/** Nanoseconds between two lines. */
+export const LINE_GAP_NS = 37_123;
 
 /** The n-th line's time: 37 µs apart, nanosecond digits included. */
 export function timeOf(n) {
-  const ns = BigInt(n) * 37_123n;
+  const ns = BigInt(n) * BigInt(LINE_GAP_NS);
   const seconds = BASE_SECONDS + Number(ns / 1_000_000_000n);
   const nanos = Number(ns % 1_000_000_000n);
   return { seconds, nanos, rfc3339: `${new Date(seconds * 1000).toISOString().slice(0, 19)}.${String(nanos).padStart(9, '0')}Z` };

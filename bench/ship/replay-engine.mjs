@@ -1,18 +1,35 @@
 // Replay engine, its own process: enough of the Engine API on a unix socket for followAll()
 // (ping, list, inspect, events that stay open, logs): each container's log is its recorded
 // framed bytes, written as fast as the socket takes them, then the log ends (container stopped).
+// `since` and `until` (Unix seconds with nanoseconds) select lines as the engine does (both inclusive).
 // Usage: node replay-engine.mjs SOCKET CONTAINERS LINES
 import { unlinkSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { framedLog } from './recording.mjs';
+import { BASE_SECONDS, framedLog, LINE_GAP_NS } from './recording.mjs';
 
 const [socketPath, containerCount, lineCount] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
 const ids = Array.from({ length: containerCount }, (_, i) => `b${i.toString(16).padStart(63, '0')}`);
 const logs = new Map();
 const logOf = (i) => {
-  if (!logs.has(i)) logs.set(i, framedLog(i, lineCount));
+  if (!logs.has(i)) {
+    const data = framedLog(i, lineCount);
+    // Where each line's frame starts, and the end.
+    const starts = [];
+    for (let at = 0; at < data.length; at += 8 + data.readUInt32BE(at + 4)) starts.push(at);
+    starts.push(data.length);
+    logs.set(i, { data, starts });
+  }
   return logs.get(i);
 };
+
+/** Line index of a `seconds.nanoseconds` time: the first at or after it (`up`), or the last at or before it. */
+function lineAt(value, up) {
+  const [s, f = ''] = value.split('.');
+  const ns = (BigInt(s) - BigInt(BASE_SECONDS)) * 1_000_000_000n + BigInt(f.padEnd(9, '0').slice(0, 9));
+  const gap = BigInt(LINE_GAP_NS);
+  if (ns < 0n) return up ? 0 : -1;
+  return Number(up ? (ns + gap - 1n) / gap : ns / gap);
+}
 
 const server = createServer(async (req, res) => {
   const url = new URL(req.url, 'http://engine');
@@ -32,7 +49,12 @@ const server = createServer(async (req, res) => {
     return json(res, { Id: ids[index], Name: `/bench-${index}`, Image: 'sha256:'.padEnd(71, 'a'), Config: { Image: 'bench:latest', Labels: { bench: 'yes' }, Env: [], Tty: false }, State: { Running: true } });
   }
   res.writeHead(200, { 'Content-Type': 'application/vnd.docker.multiplexed-stream' });
-  const data = logOf(index);
+  const { data: whole, starts } = logOf(index);
+  const since = url.searchParams.get('since');
+  const until = url.searchParams.get('until');
+  const first = since ? Math.min(lineAt(since, true), lineCount) : 0;
+  const last = until ? Math.min(lineAt(until, false), lineCount - 1) : lineCount - 1;
+  const data = last < first ? whole.subarray(0, 0) : whole.subarray(starts[first], starts[last + 1]);
   for (let at = 0; at < data.length; at += 64 * 1024) {
     if (!res.write(data.subarray(at, at + 64 * 1024))) await new Promise((resolve) => res.once('drain', resolve));
   }

@@ -4,6 +4,7 @@ import { Channel } from './channel.js';
 import { EventTime } from './event-time.js';
 import { ServiceFollower } from './follow-services.js';
 import { LogFrames } from './log-frames.js';
+import { Permits } from './permits.js';
 import { LineMerger, type MergedLine } from './line-merger.js';
 import { type ContainerSelector, selects } from './select.js';
 
@@ -118,7 +119,7 @@ export function followInto(source: Docker | Fleet, options: FollowAllOptions & {
   const engines: Array<[string | undefined, Docker]> = source instanceof Fleet ? [...source.engines] : [[undefined, source]];
   const followers: Array<{ run(): Promise<void> }> = options.services
     ? engines.map(([, docker]) => new ServiceFollower(docker, options, channel, abort.signal))
-    : engines.map(([name, docker]) => new Follower(docker, name, options, channel, abort.signal, options.lineBytes === true));
+    : engines.map(([name, docker]) => new Follower(docker, name, options, channel, abort.signal, options.lineBytes === true, new Permits(BACKLOG_READERS)));
   abort.signal.addEventListener('abort', () => channel.end(), { once: true });
   if (options.signal?.aborted) abort.abort();
   else Promise.all(followers.map((f) => f.run())).then(
@@ -141,6 +142,8 @@ class Follower {
     readonly channel: Channel<LogLine>,
     readonly signal: AbortSignal,
     readonly lineBytes: boolean,
+    /** Who may read a backlog now: see {@link BACKLOG_READERS}. */
+    readonly backlogs: Permits,
   ) {}
 
   async run(): Promise<void> {
@@ -214,8 +217,16 @@ class Follower {
       }
       if (!selects(info, this.options.include, this.options.exclude)) return;
       try {
+        // What the log holds up to now first (a few containers at a time), then the follow
+        // from there: hundreds of backlogs read at once would all be in memory together.
+        const release = await this.backlogs.acquire(this.signal);
+        try {
+          await this.#read(info, tty, (Date.now() / 1000).toFixed(3));
+        } finally {
+          release();
+        }
         // The log ends by itself when the container stops; its next start comes as an event.
-        if (await this.#read(info, tty)) return;
+        if (await this.#read(info, tty, undefined)) return;
       } catch (err) {
         if (err instanceof NotFoundError || this.signal.aborted) return;
         failures++;
@@ -224,8 +235,11 @@ class Follower {
     }
   }
 
-  /** One logs request from the container's position on; true when the log ended by itself. */
-  async #read(container: ContainerInfo, tty: boolean): Promise<boolean> {
+  /**
+   * One logs request from the container's position on, followed, or (`until`) up to that time
+   * and no further; true when the log ended by itself.
+   */
+  async #read(container: ContainerInfo, tty: boolean, until: string | undefined): Promise<boolean> {
     const position = this.#positions.get(container.id) ?? this.options.resume?.(container.id);
     const since = position ? EventTime.fromRfc3339(position.time).toUnixString() : encodeSince(this.options.since);
     let skip = position?.count ?? 0;
@@ -255,7 +269,7 @@ class Follower {
     const res = await this.docker.transport.request({
       method: 'GET',
       path: `/containers/${encodeURIComponent(container.id)}/logs`,
-      query: { follow: true, stdout: true, stderr: true, timestamps: true, since },
+      query: { follow: until === undefined, stdout: true, stderr: true, timestamps: true, since, until },
       signal: this.signal,
       highWaterMark: FOLLOW_WINDOW,
     });
@@ -300,6 +314,8 @@ class Follower {
  * containers each paused stream keeps its window, and the engine keeps the rest of the log.
  */
 const FOLLOW_WINDOW = 16 * 1024;
+/** Containers whose backlog (the log up to when following began) is read at once, per engine. */
+const BACKLOG_READERS = 8;
 const EMPTY = new Uint8Array(0);
 const keepBytes = (bytes: Uint8Array): Uint8Array => bytes;
 /** The transport's key for the chunks a body already received (taken without a promise each). */
