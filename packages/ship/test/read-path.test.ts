@@ -127,3 +127,28 @@ describe('ForwardSender.writeTemplated', () => {
     }), { numRuns: 50 });
   });
 });
+
+describe('Permits (backlogs read a few at a time)', () => {
+  it('lets at most count holders in, the next in order on release; an aborted wait ends at once', async () => {
+    const { Permits } = await import('../src/permits.js');
+    const permits = new Permits(2);
+    const signal = new AbortController().signal;
+    const a = await permits.acquire(signal);
+    await permits.acquire(signal);
+    const order: string[] = [];
+    const c = permits.acquire(signal).then((release) => (order.push('c'), release));
+    const aborter = new AbortController();
+    const d = permits.acquire(aborter.signal).then(() => order.push('d'));
+    const e = permits.acquire(signal).then(() => order.push('e'));
+    aborter.abort();
+    await d;
+    a();
+    a(); // a second release of the same permit frees nothing more
+    const releaseC = await c;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(['d', 'c']);
+    releaseC();
+    await e;
+    expect(order).toEqual(['d', 'c', 'e']);
+  });
+});
