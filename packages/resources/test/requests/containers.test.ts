@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TimeoutError } from '../../src/index.js';
+import { AbortError, TimeoutError } from '../../src/index.js';
 import { type RecordingEngine, recordingEngine } from '../support/recording-engine.js';
 import { type RequestRow, drain, frame, requestTable, versionGateTable } from '../support/request-table.js';
 
@@ -172,10 +172,25 @@ describe('container requests', () => {
     expect(created.warnings).toEqual(['low memory']);
   });
 
+  it('kill, stop and restart take their AbortSignal as `abortSignal` (their `signal` is the engine’s)', async () => {
+    engine.respond({ stall: true });
+    for (const call of [
+      (abortSignal: AbortSignal) => c(engine).kill({ signal: 'SIGTERM', abortSignal }),
+      (abortSignal: AbortSignal) => c(engine).stop({ abortSignal }),
+      (abortSignal: AbortSignal) => c(engine).restart({ abortSignal }),
+    ]) {
+      const controller = new AbortController();
+      const pending = call(controller.signal);
+      controller.abort();
+      await expect(pending).rejects.toThrow(AbortError);
+    }
+  });
+
   it('wait({ timeout }) throws TimeoutError when the condition is not reached in time', async () => {
     engine.respond({ stall: true });
+    const before = engine.requests.length;
     await expect(engine.docker.containers.get('x').wait({ timeout: 50 })).rejects.toThrow(TimeoutError);
-    expect(engine.last().path).toBe('/containers/x/wait');
+    expect(engine.requests.slice(before).map((r) => r.path)).toContain('/containers/x/wait');
   });
 });
 
