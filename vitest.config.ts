@@ -10,7 +10,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/test/**/*.test.ts'],
-          exclude: ['**/*.engine.test.ts', '**/*.swarm.test.ts', '**/node_modules/**'],
+          exclude: ['**/*.engine.test.ts', '**/*.swarm.test.ts', '**/*.podman.test.ts', '**/node_modules/**'],
           testTimeout: 30_000,
           // Unit tests first (seconds), then the engine tests, each group with its own workers.
           sequence: { groupOrder: 0 },

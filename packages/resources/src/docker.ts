@@ -8,6 +8,16 @@ import type { DiskUsage, DiskUsageOptions } from './system/disk-usage.js';
 import { Images } from './images/images.js';
 import { Networks } from './networks/networks.js';
 import { Volumes } from './volumes/volumes.js';
+import { Swarm } from './swarm/swarm.js';
+import { Nodes } from './nodes/nodes.js';
+import { Services } from './services/services.js';
+import { Tasks } from './tasks/tasks.js';
+import { Secrets } from './secrets/secrets.js';
+import { Configs } from './configs/configs.js';
+import { Plugins } from './plugins/plugins.js';
+import { BuildCache } from './system/build-cache.js';
+import { login } from './system/login.js';
+import type { SystemAuthBody, SystemAuthResponse } from './generated/engine-api.js';
 import type { LazyStream } from './lazy-stream.js';
 import { type RunOptions, type RunResult, run } from './run.js';
 import { type DockerEvent, type EventsOptions, type ReconnectedEvent, type ReconnectingEventsOptions, events } from './system/events.js';
@@ -38,6 +48,22 @@ export class Docker implements AsyncDisposable {
   readonly volumes: Volumes;
   /** Networks: create, get (connect, disconnect), list, prune. */
   readonly networks: Networks;
+  /** Swarm mode: init, join, leave, inspect, update, unlock key, unlock. */
+  readonly swarm: Swarm;
+  /** Swarm nodes: get (inspect, update, remove), list. */
+  readonly nodes: Nodes;
+  /** Swarm services: create, get (inspect, update, rollback, logs, converge, remove), list. */
+  readonly services: Services;
+  /** Swarm tasks: get (inspect, logs), list. */
+  readonly tasks: Tasks;
+  /** Swarm secrets: create, get (inspect, update, remove), list. */
+  readonly secrets: Secrets;
+  /** Swarm configs: create, get (inspect, update, remove), list. */
+  readonly configs: Configs;
+  /** Plugins: install, create, get (inspect, enable, disable, configure, upgrade, push, remove), list. */
+  readonly plugins: Plugins;
+  /** The builder's cache: prune. */
+  readonly buildCache: BuildCache;
 
   constructor(options: DockerOptions = {}) {
     this.transport = new Transport(options);
@@ -47,6 +73,14 @@ export class Docker implements AsyncDisposable {
     this.images = new Images(this.transport, { configDir: this.transport.configDir });
     this.volumes = new Volumes(this.transport);
     this.networks = new Networks(this.transport);
+    this.swarm = new Swarm(this.transport);
+    this.nodes = new Nodes(this.transport);
+    this.services = new Services(this.transport, { configDir: this.transport.configDir });
+    this.tasks = new Tasks(this.transport);
+    this.secrets = new Secrets(this.transport);
+    this.configs = new Configs(this.transport);
+    this.plugins = new Plugins(this.transport, { configDir: this.transport.configDir });
+    this.buildCache = new BuildCache(this.transport);
   }
 
   /**
@@ -65,9 +99,9 @@ export class Docker implements AsyncDisposable {
     return this.transport.apiVersion;
   }
 
-  /** `GET /_ping` (unversioned): resolves true, or throws `ConnectionError` saying what to check. */
-  async ping(options: CallOptions = {}): Promise<true> {
-    await callUnit(this.transport, { method: 'GET', path: '/_ping', versioned: false }, options);
+  /** `GET /_ping` (unversioned; `method: 'HEAD'` for `HEAD /_ping`, no body): resolves true, or throws `ConnectionError` saying what to check. */
+  async ping(options: CallOptions & { method?: 'GET' | 'HEAD' } = {}): Promise<true> {
+    await callUnit(this.transport, { method: options.method ?? 'GET', path: '/_ping', versioned: false }, options);
     return true;
   }
 
@@ -98,6 +132,19 @@ export class Docker implements AsyncDisposable {
       },
       options,
     );
+  }
+
+  /**
+   * `POST /auth`: checks credentials against a registry; rejects (`UnauthorizedError` or the
+   * engine's error) on wrong ones, never with the password in the error.
+   *
+   * @example
+   * ```ts
+   * await docker.login({ username: 'me', password, serveraddress: '127.0.0.1:5000' });
+   * ```
+   */
+  login(auth: SystemAuthBody, options: CallOptions = {}): Promise<SystemAuthResponse> {
+    return login(this.transport, auth, options);
   }
 
   /**

@@ -10,7 +10,8 @@ export type Framing = 'multiplexed' | 'raw';
  * from API 1.42 on (transport's `mediaTypeOf` reads it, for hijacked and plain responses
  * alike); below 1.42 the engine says raw for both, so the TTY setting of what produced the
  * output decides (`Config.Tty` of a container, `Spec.TaskTemplate.ContainerSpec.TTY` of a
- * service). The TTY setting is looked up only when needed, and once.
+ * service). The TTY setting is looked up only when needed, and once. Podman's `Content-Type`
+ * never decides: it serves any API version asked for and labels multiplexed output raw.
  *
  * @example
  * ```ts
@@ -44,12 +45,17 @@ export class FramingRule {
   async of(contentType: string | string[] | undefined, signal: AbortSignal | undefined): Promise<Framing> {
     const type = Array.isArray(contentType) ? contentType[0] : contentType;
     const stated = mediaTypeOf(type, this.#transport.apiVersion);
-    return stated === 'unknown' ? this.fromTty(signal) : stated;
+    return stated === 'unknown' || (await this.#podman(signal)) ? this.fromTty(signal) : stated;
   }
 
   /** The framing a hijacked connection's `mediaType` states, else the TTY setting's. */
   async ofHijack(mediaType: 'raw' | 'multiplexed' | 'unknown', signal: AbortSignal | undefined): Promise<Framing> {
-    return mediaType === 'unknown' ? this.fromTty(signal) : mediaType;
+    return mediaType === 'unknown' || (await this.#podman(signal)) ? this.fromTty(signal) : mediaType;
+  }
+
+  // Known after negotiation; a pinned version pings once, for the whole transport.
+  async #podman(signal: AbortSignal | undefined): Promise<boolean> {
+    return (await this.#transport.detectEngine({ signal })) === 'podman';
   }
 
   /** Records a TTY setting already read (e.g. by an inspect made for another reason), saving the lookup. */

@@ -50,6 +50,41 @@ export { Fleet, FleetContainers, type FleetEvent, type FleetEventsOptions, type 
 export type { FleetLogsOptions, FleetLogItem, FleetLogContainer } from './fleet/fleet-logs.js';
 export { FleetError, type EngineFailure } from './fleet/fleet-error.js';
 export type { DiskUsage, DiskUsageOptions } from './system/disk-usage.js';
+export { Swarm, type LeaveSwarmOptions, type UpdateSwarmOptions } from './swarm/swarm.js';
+export { Nodes, Node, type ListNodesOptions, type RemoveNodeOptions, type UpdateNodeOptions } from './nodes/nodes.js';
+export {
+  Services,
+  Service,
+  type CreateServiceOptions,
+  type UpdateServiceOptions,
+  type RollbackServiceOptions,
+  type InspectServiceOptions,
+  type ListServicesOptions,
+} from './services/services.js';
+export type { ConvergeOptions, ConvergeReport } from './services/converge.js';
+export type { SwarmLogsOptions } from './logs/swarm-log.js';
+export { Tasks, Task, type ListTasksOptions } from './tasks/tasks.js';
+export { Secrets, Secret, type ListSecretsOptions, type UpdateSecretOptions } from './secrets/secrets.js';
+export { Configs, Config, type ListConfigsOptions, type UpdateConfigOptions } from './configs/configs.js';
+export {
+  Plugins,
+  Plugin,
+  type GrantPrivileges,
+  type InstallPluginOptions,
+  type UpgradePluginOptions,
+  type PushPluginOptions,
+  type PluginPushResult,
+  type EnablePluginOptions,
+  type DisablePluginOptions,
+  type RemovePluginOptions,
+  type ListPluginsOptions,
+  type PluginPrivilegesOptions,
+} from './plugins/plugins.js';
+export { PluginPrivilegesRefusedError } from './plugins/errors.js';
+export { BuildCache, type PruneBuildCacheOptions } from './system/build-cache.js';
+export type { CommitOptions } from './containers/commit.js';
+export { AttachWebSocket, type AttachWebSocketOptions } from './containers/attach-websocket.js';
+export type { DistributionOptions } from './images/distribution.js';
 export type { RunOptions, RunResult, LiveOutput } from './run.js';
 export { ContainerError, type ContainerErrorDetails } from './container-error.js';
 export type { Filters } from './filters.js';

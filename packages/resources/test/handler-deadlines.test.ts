@@ -4,12 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DockerError, MalformedResponseError, TimeoutError, Transport } from '@dockyard/transport';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Docker } from '../src/index.js';
 import { callJson, callUnit, streamProgress } from '../src/operation/handlers.js';
 
 // Fake engines for edges no real engine produces on demand, through the handlers every
 // operation uses: `timeout` bounds the whole of a one-shot call and the head of a stream.
 
 let server: Server | undefined;
+/** The fake engine's address, for a client of its own. */
+let host = '';
 let transport: Transport | undefined;
 afterEach(async () => {
   await transport?.close();
@@ -31,7 +34,8 @@ async function rawEngine(answer: (socket: Socket) => void, timeout: number): Pro
   listening.on('close', () => sockets.forEach((s) => s.destroy()));
   await new Promise<void>((resolve) => listening.listen(socketPath, resolve));
   server = listening;
-  transport = new Transport({ host: `unix://${socketPath}`, env: {}, apiVersion: '1.41', timeout });
+  host = `unix://${socketPath}`;
+  transport = new Transport({ host, env: {}, apiVersion: '1.41', timeout });
   return transport;
 }
 
@@ -39,6 +43,18 @@ const head = (length: number) => `HTTP/1.1 200 OK\r\nContent-Type: application/j
 const error = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e);
 
 describe('handlers under a stalling or botching engine', () => {
+  it('new Docker({ timeout: 500 }) against an engine that never answers: TimeoutError saying 500 ms', async () => {
+    await rawEngine(() => undefined, 0);
+    const docker = new Docker({ host, env: {}, timeout: 500 });
+    try {
+      const err = await error(docker.info());
+      expect(err).toBeInstanceOf(TimeoutError);
+      expect((err as Error).message).toContain('within 500 ms');
+    } finally {
+      await docker.close();
+    }
+  });
+
   it('a pull against an engine that never sends the head: TimeoutError naming the timeout', async () => {
     const t = await rawEngine(() => undefined, 300);
     const pull = streamProgress(t, { method: 'POST', path: '/images/create', query: { fromImage: 'x' } }, () => undefined);

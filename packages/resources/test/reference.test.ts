@@ -46,7 +46,7 @@ describe('framing', () => {
   it('trusts Content-Type only from API 1.42 on, else the TTY setting decides', async () => {
     let lookups = 0;
     const rule = (version: string, tty: boolean) =>
-      new FramingRule({ apiVersion: version, negotiate: async () => version } as unknown as Transport, async () => {
+      new FramingRule({ apiVersion: version, negotiate: async () => version, detectEngine: async () => 'docker' } as unknown as Transport, async () => {
         lookups++;
         return tty;
       });

@@ -41,3 +41,14 @@ export function engineSocketPath(): string {
   if (host?.startsWith('unix://')) return host.slice('unix://'.length);
   return '/var/run/docker.sock';
 }
+
+/** The environment variable naming the engine under test: `podman` in `npm run test:podman`. */
+export const TEST_ENGINE_ENV = 'DOCKYARD_TEST_ENGINE';
+
+/**
+ * The kind of engine the tests run against, as the test run declares it (vitest.podman.config.ts
+ * sets {@link TEST_ENGINE_ENV}); independent of the SDK's own detection, which tests check.
+ */
+export function testEngine(): 'docker' | 'podman' {
+  return process.env[TEST_ENGINE_ENV] === 'podman' ? 'podman' : 'docker';
+}

@@ -1,5 +1,16 @@
 // Shared helpers for dockyard's engine tests: re-exports only.
-export { TEST_IMAGE, TEST_LABEL, TEST_RUN_ENV, REGISTRY, testLabels, testRunId, engineSocketPath, type TestEnv } from './env.js';
+export {
+  TEST_IMAGE,
+  TEST_LABEL,
+  TEST_RUN_ENV,
+  TEST_ENGINE_ENV,
+  REGISTRY,
+  testLabels,
+  testRunId,
+  testEngine,
+  engineSocketPath,
+  type TestEnv,
+} from './env.js';
 export { uniqueName } from './names.js';
 export { engineCall, engineClient, closeEngineClient, type EngineResponse } from './engine-client.js';
 export { trackResources, type ResourceTracker } from './resources.js';

@@ -48,7 +48,9 @@ export function engineErrorMessage(statusCode: number, body: string, request: st
 /**
  * The {@link DockerError} for an HTTP status the engine answered with: 304, 400, 401, 403,
  * 404 and 409 get their own classes; every other status (5xx and anything unexpected) is a
- * `ServerError` carrying the real `statusCode`. The message is the engine's, verbatim.
+ * `ServerError` carrying the real `statusCode`, except Podman's 500 for a conflict (its
+ * `cause` is `container state improper` or `that name is already in use`), which is a
+ * `ConflictError` as dockerd's 409 would be. The message is the engine's, verbatim.
  *
  * @example
  * ```ts
@@ -57,9 +59,24 @@ export function engineErrorMessage(statusCode: number, body: string, request: st
  * ```
  */
 export function errorFromStatus(statusCode: number, body: string, request: string): RequestError {
-  const ErrorClass = BY_STATUS[statusCode] ?? ServerError;
+  const ErrorClass = isPodmanConflict(statusCode, body) ? ConflictError : (BY_STATUS[statusCode] ?? ServerError);
   const err = new ErrorClass(engineErrorMessage(statusCode, body, request), { statusCode }) as RequestError;
   return describeRequest(err, request);
+}
+
+// Podman's Docker-compatible API answers 500 where dockerd answers 409 (removing a running
+// container, killing a stopped one, exec in a stopped one, a name in use); its JSON body's
+// `cause` names the conflict. The error keeps the real statusCode (500).
+const PODMAN_CONFLICT_CAUSES = new Set(['container state improper', 'that name is already in use']);
+
+function isPodmanConflict(statusCode: number, body: string): boolean {
+  if (statusCode !== 500 || !body.includes('"cause"')) return false;
+  try {
+    const { cause } = JSON.parse(body) as { cause?: unknown };
+    return typeof cause === 'string' && PODMAN_CONFLICT_CAUSES.has(cause);
+  } catch {
+    return false;
+  }
 }
 
 /** What {@link mapRequestError} needs to know about the request that failed. */
@@ -68,7 +85,7 @@ export interface FailedRequest {
   request: string;
   /** The caller's signal: when it fired, any failure is reported as an {@link AbortError}. */
   signal?: AbortSignal | undefined;
-  /** The time-to-headers limit that was in force, in ms. */
+  /** The call's `timeout` that was in force, in ms. */
   timeout?: number | undefined;
   /** A sentence on what else a broken connection can mean for this endpoint (e.g. over TLS). */
   hint?: string | undefined;

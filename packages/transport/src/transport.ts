@@ -70,8 +70,15 @@ const SSH_KEEP_ALIVE_MS = 60_000;
 interface PingResult {
   statusCode: number;
   apiVersion: string | undefined;
+  engine: EngineKind;
   body: string;
 }
+
+/**
+ * Which engine answers: `docker` (dockerd) or `podman` (Podman's Docker-compatible API, told
+ * apart by the `Libpod-Api-Version` header it sends with every response).
+ */
+export type EngineKind = 'docker' | 'podman';
 
 /**
  * Everything that touches the engine's socket: a pool of keep-alive connections (undici) on
@@ -102,6 +109,8 @@ export class Transport {
   readonly #connectTimeout: number | undefined;
   readonly #hijacked = new Set<Duplex>();
   readonly #brokenConnectionHint: string | undefined;
+  #engine: EngineKind | undefined;
+  #detecting: Promise<EngineKind> | undefined;
   #closed = false;
 
   /**
@@ -149,6 +158,41 @@ export class Transport {
   /** The API version in use: pinned, or negotiated once a request was made; else `undefined`. */
   get apiVersion(): string | undefined {
     return this.#negotiator.version;
+  }
+
+  /**
+   * The engine behind the endpoint, as the version negotiation's ping found it: `'podman'`
+   * when it sent `Libpod-Api-Version`, else `'docker'`; `undefined` before that ping (and with
+   * a pinned `apiVersion`, until {@link detectEngine}).
+   */
+  get engine(): EngineKind | undefined {
+    return this.#engine;
+  }
+
+  /**
+   * Resolves with {@link engine}, pinging the engine once when it is not known yet (a pinned
+   * `apiVersion` skips the negotiation's ping); concurrent callers share that ping.
+   */
+  detectEngine(options: { signal?: AbortSignal | undefined } = {}): Promise<EngineKind> {
+    if (this.#engine !== undefined) return Promise.resolve(this.#engine);
+    return this.#withSignal(
+      () => {
+        this.#detecting ??= this.#ping().then(
+          () => {
+            this.#detecting = undefined;
+            // A ping answered without a usable status (3xx) says nothing of Podman.
+            return this.#engine ?? 'docker';
+          },
+          (err: unknown) => {
+            this.#detecting = undefined;
+            throw err;
+          },
+        );
+        return this.#detecting;
+      },
+      { method: 'HEAD', path: '/_ping' },
+      options.signal,
+    );
   }
 
   /**
@@ -287,8 +331,12 @@ export class Transport {
     } catch (err) {
       if (err instanceof ConnectionError || err instanceof TimeoutError || err instanceof AbortError) throw err;
     }
-    if (head !== undefined && head.statusCode < 300) return head.apiVersion;
+    if (head !== undefined && head.statusCode < 300) {
+      this.#engine = head.engine;
+      return head.apiVersion;
+    }
     const get = await this.#pingOnce('GET');
+    if (get.apiVersion !== undefined || get.statusCode < 300) this.#engine = get.engine;
     if (get.apiVersion !== undefined) return get.apiVersion;
     if (get.statusCode >= 400) throw errorFromStatus(get.statusCode, get.body, 'GET /_ping');
     return undefined;
@@ -306,8 +354,9 @@ export class Transport {
         throw deadline?.expired ?? mapRequestError(err, { request: `${method} /_ping`, timeout: this.#timeout });
       }
       const header = data.headers['api-version'];
+      const engine = data.headers['libpod-api-version'] === undefined ? 'docker' : 'podman';
       const body = await data.body.text().catch(() => '');
-      return { statusCode: data.statusCode, apiVersion: Array.isArray(header) ? header[0] : header, body };
+      return { statusCode: data.statusCode, apiVersion: Array.isArray(header) ? header[0] : header, engine, body };
     } finally {
       deadline?.end();
     }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as mine from '../src/index.js';
+import * as mapping from '../src/error-mapping.js';
+import * as publicSurface from '../src/index.js';
 
 // Two installed copies of dockyard (two versions in one node_modules tree, a bundled one next
 // to a shared one) have two of every error class. The second copy here is the same sources
@@ -12,6 +13,7 @@ import * as mine from '../src/index.js';
 const sources = join(import.meta.dirname, '..', 'src');
 const streamSources = join(import.meta.dirname, '..', '..', 'stream', 'src');
 let dir: string;
+const mine = { ...publicSurface, ...mapping };
 type Copy = typeof mine;
 let other: Copy;
 /** @dockyard/stream's errors module (this package cannot depend on it, so both copies are bundles). */

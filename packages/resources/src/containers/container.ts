@@ -5,6 +5,9 @@ import { type PathStat, statPath } from '../archive/path-stat.js';
 import { type ArchiveSource, type PutArchiveOptions, putArchive } from '../archive/put-archive.js';
 import type { CallOptions, StreamOptions } from '../call-options.js';
 import { AttachSession } from '../exec/attach-session.js';
+import { type AttachWebSocket, type AttachWebSocketOptions, attachWebSocket } from './attach-websocket.js';
+import { type CommitOptions, commitContainer } from './commit.js';
+import type { Image } from '../images/image.js';
 import { ExecProcess, type ExecOptions } from '../exec/exec-process.js';
 import { FramingRule, chunksOf } from '../framing.js';
 import type {
@@ -277,6 +280,16 @@ export class Container {
   /** `HEAD /containers/{id}/archive?path=…`: a path's stat; `NotFoundError` when it (or the container) is missing. */
   statPath(path: string, options: CallOptions = {}): Promise<PathStat> {
     return statPath(this.#transport, this.id, path, options);
+  }
+
+  /** `GET /containers/{id}/attach/ws`: the attach as a WebSocket (never multiplexed); see {@link AttachWebSocket}. */
+  attachWebSocket(options: AttachWebSocketOptions = {}): Promise<AttachWebSocket> {
+    return attachWebSocket(this.#transport, this.id, options);
+  }
+
+  /** `POST /commit?container=…`: an image of the container's filesystem and config; resolves with a handle on it. */
+  commit(options: CommitOptions = {}): Promise<Image> {
+    return commitContainer(this.#transport, this.id, options);
   }
 
   #stopOrRestart(action: 'stop' | 'restart', options: StopOptions): Promise<void> {

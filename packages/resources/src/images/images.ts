@@ -26,6 +26,8 @@ import {
   loadImages,
   saveImages,
 } from './transfer.js';
+import { type DistributionOptions, distributionInspect } from './distribution.js';
+import type { DistributionInspectResponse } from '../generated/engine-api.js';
 
 /**
  * `docker.images.pull(ref, options)`: `platform` (`os[/arch[/variant]]`); `fromImage` and
@@ -127,6 +129,11 @@ export class Images {
    */
   build(options: BuildOptions): ProgressStream<BuildMessage, BuildResult> {
     return buildImage(this.#transport, options, this.#store);
+  }
+
+  /** `GET /distribution/{name}/json`: the manifest digest and platforms of `ref` in its registry, without pulling. */
+  distribution(ref: string, options: DistributionOptions = {}): Promise<DistributionInspectResponse> {
+    return distributionInspect(this.#transport, ref, options, this.#store);
   }
 
   /** `GET /images/get`: one or more images as a tar (tags included), for `load`. */

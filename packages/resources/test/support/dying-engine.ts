@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { type Server, type Socket, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { engineSocketPath } from '@dockyard/testkit';
 
 /**
  * The real engine behind a unix-socket relay that can "die" the way a `kill -9`ed engine
@@ -16,8 +17,8 @@ export interface DyingEngine {
   die(): Promise<void>;
 }
 
-/** Starts a relay to `/var/run/docker.sock`. */
-export async function dyingEngine(target = '/var/run/docker.sock'): Promise<DyingEngine> {
+/** Starts a relay to the engine under test's socket (DOCKER_HOST, else `/var/run/docker.sock`). */
+export async function dyingEngine(target = engineSocketPath()): Promise<DyingEngine> {
   const path = join(tmpdir(), `dockyard-dying-${process.pid}-${randomBytes(4).toString('hex')}.sock`);
   const open = new Set<Socket>();
   const server: Server = createServer((client) => {

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { buildConnector } from 'undici';
 import type { Endpoint } from '../endpoint.js';
 import { type OpenSocketOptions, openSocket } from './open-socket.js';
@@ -21,8 +22,28 @@ export function createConnector(endpoint: Endpoint, options: OpenSocketOptions =
   return (_connectOptions, callback) => {
     openSocket(endpoint, options).then(
       // undici drives any Duplex through the net.Socket surface it uses (read, write, cork, destroy, ref/unref).
-      (socket) => callback(null, socket as Socket),
+      (socket) => callback(null, noReconnectOnAbort(socket) as Socket),
       (error: Error) => callback(error, null),
     );
   };
+}
+
+/**
+ * undici (7.x) aborts a running request by destroying its socket with an informational error
+ * (`UND_ERR_INFO`, "aborted"); on that error its socket-close handler leaves the aborted
+ * request at the head of the client's queue, sees it as pending and opens a new connection
+ * for it, which then sits idle until the keep-alive timeout: a thousand aborted log followers
+ * opened a thousand idle sockets. Reported as an ordinary socket error instead, the aborted
+ * request is dropped and nothing reconnects. Every other destroy passes through unchanged.
+ */
+function noReconnectOnAbort<S extends Duplex>(socket: S): S {
+  const destroy = socket.destroy.bind(socket);
+  socket.destroy = (error?: Error): S => {
+    const info = error as (Error & { code?: unknown }) | undefined;
+    if (info?.code === 'UND_ERR_INFO' && info.message === 'aborted') {
+      return destroy(Object.assign(new Error('The request was aborted; its connection is closed.'), { code: 'UND_ERR_SOCKET', cause: error }));
+    }
+    return destroy(error);
+  };
+  return socket;
 }

@@ -1,0 +1,89 @@
+import { open, readFile, rename } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { CheckpointError } from './errors.js';
+import type { LogPosition } from './follow-all.js';
+
+interface CheckpointFile {
+  version: 1;
+  containers: Record<string, LogPosition>;
+}
+
+/**
+ * Per-container positions in a JSON file, replaced atomically: written to a temp file,
+ * fsynced, renamed over the old one, and the directory fsynced, so a crash at any point
+ * leaves either the old or the new file, never a torn one.
+ */
+export class Checkpoint {
+  readonly positions = new Map<string, LogPosition>();
+  #dirty = false;
+  #writing: Promise<void> = Promise.resolve();
+
+  private constructor(readonly path: string | undefined) {}
+
+  /** Reads the file (a missing file is an empty checkpoint). */
+  static async load(path: string | undefined): Promise<Checkpoint> {
+    const checkpoint = new Checkpoint(path);
+    if (path === undefined) return checkpoint;
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return checkpoint;
+      throw new CheckpointError(`checkpoint ${path}: ${(err as Error).message}`, { cause: err });
+    }
+    let parsed: CheckpointFile;
+    try {
+      parsed = JSON.parse(text) as CheckpointFile;
+    } catch (err) {
+      throw new CheckpointError(`checkpoint ${path} is not JSON: ${(err as Error).message}`, { cause: err });
+    }
+    if (parsed?.version !== 1 || typeof parsed.containers !== 'object' || parsed.containers === null) {
+      throw new CheckpointError(`checkpoint ${path} is not a dockyard ship checkpoint (version 1)`);
+    }
+    for (const [id, position] of Object.entries(parsed.containers)) {
+      if (typeof position?.time !== 'string' || !Number.isSafeInteger(position.count) || position.count < 0) {
+        throw new CheckpointError(`checkpoint ${path}: container ${id} has no valid position`);
+      }
+      checkpoint.positions.set(id, { time: position.time, count: position.count });
+    }
+    return checkpoint;
+  }
+
+  /** Records that a container's lines up to `position` were acked. */
+  advance(containerId: string, position: LogPosition): void {
+    this.positions.set(containerId, position);
+    this.#dirty = true;
+  }
+
+  /** Writes the file if anything advanced since the last write (one write at a time). */
+  save(): Promise<void> {
+    this.#writing = this.#writing.then(() => this.#write());
+    return this.#writing;
+  }
+
+  async #write(): Promise<void> {
+    if (!this.#dirty || this.path === undefined) return;
+    this.#dirty = false;
+    const body: CheckpointFile = { version: 1, containers: Object.fromEntries(this.positions) };
+    const temp = `${this.path}.tmp-${process.pid}`;
+    try {
+      const file = await open(temp, 'w');
+      try {
+        await file.writeFile(JSON.stringify(body));
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+      await rename(temp, this.path);
+      const dir = await open(dirname(this.path), 'r');
+      try {
+        await dir.sync();
+      } finally {
+        await dir.close();
+      }
+    } catch (err) {
+      this.#dirty = true;
+      throw new CheckpointError(`checkpoint ${this.path}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+}

@@ -1,0 +1,239 @@
+import { type Docker, type DockerEvent, Fleet, NotFoundError, type ReconnectedEvent, type StreamName, type TimeValue } from 'dockyard';
+import { setMaxListeners } from 'node:events';
+import { Channel } from './channel.js';
+import { EventTime } from './event-time.js';
+import { LineMerger } from './line-merger.js';
+import { type ContainerSelector, selects } from './select.js';
+
+/** The container a {@link LogRecord} came from. */
+export interface ContainerInfo {
+  /** Full ID. */
+  id: string;
+  /** Name without the leading `/`. */
+  name: string;
+  /** The image as the container was created from it (`Config.Image`). */
+  image: string;
+  labels: Record<string, string>;
+  /** The image's ID (`sha256:…`). */
+  imageId: string;
+  /** The container's environment (`Config.Env`), `KEY=value` each. */
+  env: string[];
+}
+
+/** One log line of one container, as {@link followAll} yields it. */
+export interface LogRecord {
+  container: ContainerInfo;
+  stream: StreamName;
+  /** The engine's own time of the line (RFC 3339, to the nanosecond): see {@link EventTime.fromRfc3339}. */
+  time: string;
+  /** The line without its `\n`; lines the engine split at 16 KiB are joined back. */
+  log: string;
+  /** Which engine, when following a fleet. */
+  engine?: string;
+}
+
+/** Where a container's log was read up to: the last line's time and how many lines had exactly that time. */
+export interface LogPosition {
+  time: string;
+  count: number;
+}
+
+/** Options of {@link followAll}. */
+export interface FollowAllOptions {
+  /** Only containers matching this (every kind it lists); default all. */
+  include?: ContainerSelector;
+  /** Never containers matching any of this. */
+  exclude?: ContainerSelector;
+  /** Lines from this time on (`'10m'`, a Date, Unix seconds) for containers without a `resume` position; default each container's whole log. */
+  since?: TimeValue;
+  /**
+   * Where each container was read up to (e.g. from a checkpoint): its log resumes after that
+   * line. Lines with the same time are told apart by their position, not dropped.
+   */
+  resume?: (containerId: string) => LogPosition | undefined;
+  /** Records buffered before the readers pause (backpressure to the engine); default 1024. */
+  highWaterMark?: number;
+  /** Stops following: the iterable ends. */
+  signal?: AbortSignal;
+}
+
+const FOLLOWED_EVENTS = ['start', 'restart', 'die', 'destroy'];
+
+/**
+ * Every selected container's log lines as one async iterable: the containers running at
+ * start and those started later (through the engine's events, resubscribed if the event
+ * stream breaks). Each container's log is read with the engine's timestamps, its 16 KiB
+ * parts joined back into lines, stdout and stderr kept apart. A container that stops and
+ * starts again is followed from where its log was left, not from its start.
+ *
+ * Without `since` or `resume`, a container's whole log is read (what `docker logs` shows).
+ *
+ * @example
+ * ```ts
+ * for await (const r of followAll(docker, { include: { label: ['ship=true'] }, since: '10m' })) {
+ *   console.log(r.container.name, r.stream, r.time, r.log);
+ * }
+ * ```
+ */
+export function followAll(source: Docker | Fleet, options: FollowAllOptions = {}): AsyncIterableIterator<LogRecord> & AsyncDisposable {
+  const abort = new AbortController();
+  // One listener per followed container's request: hundreds are expected, not a leak.
+  setMaxListeners(0, abort.signal);
+  const onAbort = (): void => abort.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const channel = new Channel<LogRecord>(options.highWaterMark ?? 1024, () => abort.abort());
+  // A fleet: one follower per engine into the same channel, each record naming its engine.
+  const engines: Array<[string | undefined, Docker]> = source instanceof Fleet ? [...source.engines] : [[undefined, source]];
+  const followers = engines.map(([name, docker]) => new Follower(docker, name, options, channel, abort.signal));
+  abort.signal.addEventListener('abort', () => channel.end(), { once: true });
+  if (options.signal?.aborted) abort.abort();
+  else Promise.all(followers.map((f) => f.run())).then(
+    () => channel.end(),
+    (err: unknown) => channel.end(abort.signal.aborted ? undefined : err),
+  ).finally(() => options.signal?.removeEventListener('abort', onAbort));
+  return Object.assign(channel, {
+    async [Symbol.asyncDispose](): Promise<void> {
+      await channel.return();
+    },
+  });
+}
+
+class Follower {
+  /** Containers being read now. */
+  readonly #active = new Set<string>();
+  /** Where each container seen so far was read up to. */
+  readonly #positions = new Map<string, LogPosition>();
+
+  constructor(
+    readonly docker: Docker,
+    readonly engine: string | undefined,
+    readonly options: FollowAllOptions,
+    readonly channel: Channel<LogRecord>,
+    readonly signal: AbortSignal,
+  ) {}
+
+  async run(): Promise<void> {
+    let since: number | undefined;
+    let failures = 0;
+    while (!this.signal.aborted) {
+      // Events from before the list, so nothing started in between is missed; duplicates are ignored.
+      const subscribedAt = since ?? Math.floor(Date.now() / 1000) - 1;
+      try {
+        await this.#startRunning();
+        // The stream reconnects by itself; after each reconnection the containers are listed
+        // again, since events of the gap may be gone with a restarted engine.
+        const events = this.docker.events({ since: subscribedAt, filters: { type: ['container'], event: FOLLOWED_EVENTS }, signal: this.signal, reconnect: true });
+        for await (const event of events) {
+          failures = 0;
+          since = event.time ?? since;
+          if (isReconnected(event)) await this.#startRunning();
+          else this.#onEvent(event);
+        }
+        if (this.signal.aborted) return;
+      } catch {
+        // The engine went away or the event stream broke: list again and resubscribe from
+        // the last event seen, with capped backoff, until aborted.
+        if (this.signal.aborted) return;
+        failures++;
+      }
+      await sleep(Math.min(100 * 2 ** failures, 5000), this.signal);
+    }
+  }
+
+  async #startRunning(): Promise<void> {
+    const running = await this.docker.containers.list({ signal: this.signal });
+    for (const c of running) this.#start(c.Id as string);
+  }
+
+  #onEvent(event: DockerEvent): void {
+    const id = event.Actor?.ID;
+    if (!id) return;
+    if (event.Action === 'start' || event.Action === 'restart') this.#start(id);
+    else if (event.Action === 'destroy' && !this.#active.has(id)) this.#positions.delete(id);
+  }
+
+  #start(id: string): void {
+    if (this.#active.has(id) || this.signal.aborted) return;
+    this.#active.add(id);
+    void this.#follow(id).finally(() => this.#active.delete(id));
+  }
+
+  /** Reads one container's log until it stops (or the follow is aborted), retrying broken reads. */
+  async #follow(id: string): Promise<void> {
+    let failures = 0;
+    while (!this.signal.aborted) {
+      let info: ContainerInfo;
+      try {
+        const inspect = await this.docker.containers.get(id).inspect({ signal: this.signal });
+        info = {
+          id: inspect.Id as string,
+          name: (inspect.Name ?? '').replace(/^\//, ''),
+          image: inspect.Config?.Image ?? '',
+          labels: inspect.Config?.Labels ?? {},
+          imageId: inspect.Image ?? '',
+          env: inspect.Config?.Env ?? [],
+        };
+      } catch (err) {
+        if (err instanceof NotFoundError || this.signal.aborted) return;
+        failures++;
+        await sleep(Math.min(100 * 2 ** failures, 5000), this.signal);
+        continue;
+      }
+      if (!selects(info, this.options.include, this.options.exclude)) return;
+      try {
+        // The log ends by itself when the container stops; its next start comes as an event.
+        if (await this.#read(info)) return;
+      } catch (err) {
+        if (err instanceof NotFoundError || this.signal.aborted) return;
+        failures++;
+        await sleep(Math.min(100 * 2 ** failures, 5000), this.signal);
+      }
+    }
+  }
+
+  /** One logs request from the container's position on; true when the log ended by itself. */
+  async #read(container: ContainerInfo): Promise<boolean> {
+    const position = this.#positions.get(container.id) ?? this.options.resume?.(container.id);
+    const since = position ? EventTime.fromRfc3339(position.time).toUnixString() : this.options.since;
+    let skip = position?.count ?? 0;
+    let last: LogPosition | undefined = position ? { ...position } : undefined;
+    const merger = new LineMerger();
+    const emit = async (stream: StreamName, time: string | undefined, log: string): Promise<void> => {
+      const at = time ?? new Date().toISOString();
+      if (skip > 0 && position && at === position.time) {
+        skip--;
+        return;
+      }
+      skip = 0;
+      last = last && last.time === at ? { time: at, count: last.count + 1 } : { time: at, count: 1 };
+      this.#positions.set(container.id, last);
+      const pause = this.channel.push(this.engine === undefined ? { container, stream, time: at, log } : { container, stream, time: at, log, engine: this.engine });
+      if (pause) await pause;
+    };
+    const logs = this.docker.containers.get(container.id).logs({ follow: true, timestamps: true, since, signal: this.signal });
+    for await (const chunk of logs) {
+      const line = merger.push(chunk);
+      if (line) await emit(line.stream, line.time, line.log);
+    }
+    if (this.signal.aborted) return false;
+    for (const line of merger.flush()) await emit(line.stream, line.time, line.log);
+    return true;
+  }
+}
+
+function isReconnected(event: DockerEvent | ReconnectedEvent): event is ReconnectedEvent {
+  return event.Type === 'dockyard' && event.Action === 'reconnected';
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

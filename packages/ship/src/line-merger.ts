@@ -1,0 +1,72 @@
+import type { Chunk, StreamName } from 'dockyard';
+
+/** One complete log line, its parts joined, without its `\n`. */
+export interface MergedLine {
+  stream: StreamName;
+  /** The engine's time of the line's first part (RFC 3339, nanoseconds). */
+  time: string | undefined;
+  log: string;
+}
+
+interface Partial {
+  parts: Uint8Array[];
+  bytes: number;
+  time: string | undefined;
+}
+
+const NEWLINE = 0x0a;
+/** The engine's copier cuts lines into parts of this many bytes. */
+export const PART_SIZE = 16 * 1024;
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/**
+ * Joins the parts the engine split a long line into back into one line, decoding UTF-8 only
+ * once the line is whole, so a character cut at a part boundary stays intact. stdout and
+ * stderr have their own partial lines.
+ *
+ * What 20.10 sends: every part but the last is 16 KiB without `\n`. The last part ends with
+ * `\n` when read from json-file, but not from the local driver (nor the dual-logging cache,
+ * which uses it). So a message is a whole line, or the end of one, when it ends with `\n` or
+ * is shorter than 16 KiB; a 16 KiB message without `\n` continues. (json-file stores parts
+ * as JSON strings: a character cut at the boundary is already U+FFFD there, which no reader
+ * can undo.)
+ */
+export class LineMerger {
+  readonly #partial: Record<StreamName, Partial> = { stdout: { parts: [], bytes: 0, time: undefined }, stderr: { parts: [], bytes: 0, time: undefined } };
+
+  /** Adds one message of the log; returns the line it completes, if any. */
+  push(chunk: Chunk): MergedLine | undefined {
+    const partial = this.#partial[chunk.stream];
+    if (partial.parts.length === 0) partial.time = chunk.timestamp;
+    const data = chunk.data;
+    const newline = data.byteLength > 0 && data[data.byteLength - 1] === NEWLINE;
+    if (newline || data.byteLength < PART_SIZE) {
+      const end = newline ? data.byteLength - 1 : data.byteLength;
+      let text: string;
+      if (partial.parts.length === 0) text = utf8.decode(data.subarray(0, end));
+      else {
+        partial.parts.push(data.subarray(0, end));
+        text = utf8.decode(Buffer.concat(partial.parts));
+      }
+      const line: MergedLine = { stream: chunk.stream, time: partial.time, log: text };
+      partial.parts = [];
+      partial.bytes = 0;
+      return line;
+    }
+    // A part: the view may be reused by the reader below, so keep a copy.
+    partial.parts.push(data.slice());
+    partial.bytes += data.byteLength;
+    return undefined;
+  }
+
+  /** The unterminated last lines (the log ended inside them), stdout's first. */
+  flush(): MergedLine[] {
+    const out: MergedLine[] = [];
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const partial = this.#partial[stream];
+      if (partial.parts.length > 0) out.push({ stream, time: partial.time, log: utf8.decode(Buffer.concat(partial.parts)) });
+      this.#partial[stream] = { parts: [], bytes: 0, time: undefined };
+    }
+    return out;
+  }
+}

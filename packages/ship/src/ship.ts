@@ -1,0 +1,207 @@
+import { AbortError, type Docker, type Fleet, type TimeValue } from 'dockyard';
+import { Checkpoint } from './checkpoint.js';
+import { DEFAULT_TAG, driverRecord, expandTag, extraAttributes } from './driver-record.js';
+import { EventTime } from './event-time.js';
+import { followAll, type LogPosition } from './follow-all.js';
+import type { ForwardSender } from './forward.js';
+import type { ContainerSelector } from './select.js';
+
+/** Options of {@link ship}. */
+export interface ShipOptions {
+  /** The engine whose containers are shipped, or a `Fleet` of engines. */
+  source: Docker | Fleet;
+  /** Only containers matching this (see `followAll`). */
+  include?: ContainerSelector;
+  /** Never containers matching any of this. */
+  exclude?: ContainerSelector;
+  /** Containers without a checkpoint entry: their lines from this time on; default their whole log. */
+  since?: TimeValue;
+  /** Where records go: `forward({...})`. */
+  to: ForwardSender;
+  /** Checkpoint file (JSON); without it, a restart ships every log again from `since`. */
+  checkpoint?: string;
+  /** How often an advanced checkpoint is written; default 1000 ms. */
+  checkpointIntervalMs?: number;
+  /** After an abort, how long to wait for the receiver to ack what was sent; default 5000 ms. */
+  drainTimeoutMs?: number;
+  /** Stops shipping; `done()` then resolves once acked records are checkpointed. */
+  signal?: AbortSignal;
+}
+
+/** One container as the shipper sees it. */
+export interface ContainerShipState {
+  id: string;
+  name: string;
+  /** Lines read from the engine. */
+  read: number;
+  /** Lines the receiver acked. */
+  acked: number;
+  /** The last acked line's position (what the checkpoint holds). */
+  position: LogPosition | undefined;
+  /** Milliseconds from the last acked line's time to now. */
+  lagMs: number | undefined;
+}
+
+/** A snapshot of {@link Shipper.status}. */
+export interface ShipStatus {
+  /** Records acked since the previous snapshot, per second. */
+  recordsPerSecond: number;
+  /** Entry bytes acked since the previous snapshot, per second. */
+  bytesPerSecond: number;
+  /** Records acked in total. */
+  records: number;
+  /** Milliseconds from the oldest container's last acked line to now (largest lag). */
+  lagMs: number | undefined;
+  /** Connected to the receiver. */
+  connected: boolean;
+  /** Bytes read and not yet acked. */
+  pendingBytes: number;
+  containers: ContainerShipState[];
+}
+
+/** A running shipper: see {@link ship}. */
+export interface Shipper {
+  /** Status snapshots every `intervalMs` (default 1000) until the shipper is done. */
+  status(options?: { intervalMs?: number }): AsyncIterable<ShipStatus>;
+  /** Resolves after an abort once acked records are checkpointed; rejects if shipping failed. */
+  done(): Promise<void>;
+}
+
+/**
+ * Ships every selected container's log to a Fluent Forward receiver, at least once: records
+ * exactly as Docker's fluentd driver makes them; each container's checkpoint advances only
+ * once the receiver acked its lines, and a restart resumes from there. When the receiver is
+ * slow or away, reading pauses (the engine keeps the logs).
+ *
+ * @example
+ * ```ts
+ * const shipper = ship({ source: docker, to: forward({ port: 24224, ack: true }), checkpoint: '/var/lib/ship.json', signal });
+ * await shipper.done();
+ * ```
+ */
+export function ship(options: ShipOptions): Shipper {
+  const run = new ShipRun(options);
+  const finished = run.run();
+  finished.catch(() => {});
+  return {
+    status: (statusOptions = {}) => run.status(statusOptions.intervalMs ?? 1000, finished),
+    done: () => finished,
+  };
+}
+
+class ShipRun {
+  readonly #containers = new Map<string, ContainerShipState & { readPosition: LogPosition | undefined }>();
+  readonly #abort = new AbortController();
+  #ended = false;
+
+  constructor(readonly options: ShipOptions) {
+    if (options.signal?.aborted) this.#abort.abort();
+    options.signal?.addEventListener('abort', () => this.#abort.abort(), { once: true });
+  }
+
+  async run(): Promise<void> {
+    const { options } = this;
+    const to = options.to;
+    const checkpoint = await Checkpoint.load(options.checkpoint);
+    const template = to.options.tag ?? DEFAULT_TAG;
+    const extrasWanted = to.options.labels || to.options.labelsRegex || to.options.env || to.options.envRegex;
+    let failure: unknown;
+    // A checkpoint that cannot be written stops the shipper: going on would ship unrecorded.
+    const timer = setInterval(
+      () =>
+        void checkpoint.save().catch((err: unknown) => {
+          failure ??= err;
+          this.#abort.abort();
+        }),
+      options.checkpointIntervalMs ?? 1000,
+    );
+    const aborted = new Promise<void>((resolve) => this.#abort.signal.addEventListener('abort', () => resolve(), { once: true }));
+    try {
+      const records = followAll(options.source, {
+        include: options.include,
+        exclude: options.exclude,
+        since: options.since,
+        resume: (id) => checkpoint.positions.get(id),
+        signal: this.#abort.signal,
+      });
+      const tags = new Map<string, { tag: string; extra: Record<string, string> | undefined }>();
+      for await (const record of records) {
+        const { container } = record;
+        let state = this.#containers.get(container.id);
+        if (!state) {
+          const resumed = checkpoint.positions.get(container.id);
+          state = { id: container.id, name: container.name, read: 0, acked: 0, position: resumed, readPosition: resumed, lagMs: undefined };
+          this.#containers.set(container.id, state);
+          tags.set(container.id, { tag: expandTag(template, container), extra: extrasWanted ? extraAttributes(container, to.options) : undefined });
+        }
+        const prev = state.readPosition;
+        const position: LogPosition = prev && prev.time === record.time ? { time: record.time, count: prev.count + 1 } : { time: record.time, count: 1 };
+        state.readPosition = position;
+        state.read++;
+        const { tag, extra } = tags.get(container.id) as { tag: string; extra: Record<string, string> | undefined };
+        const acked = state;
+        const ok = to.write(tag, EventTime.fromRfc3339(record.time), driverRecord(record, extra), (err) => {
+          if (err) return;
+          acked.acked++;
+          acked.position = position;
+          checkpoint.advance(container.id, position);
+        });
+        if (!ok) {
+          // Backpressure: no more reading until the receiver acked enough (or we are stopped).
+          await Promise.race([to.drain(), aborted]);
+          if (to.failed && !this.#abort.signal.aborted) throw to.failed;
+        }
+      }
+    } catch (err) {
+      failure = err;
+    } finally {
+      this.#abort.abort();
+      // What was sent gets a while to be acked; then whatever is still unacked is dropped here
+      // (the engine still has it: the next run ships it again from the checkpoint).
+      const flushed = await Promise.race([
+        to.flush().then(() => true, (err: unknown) => (err instanceof AbortError ? true : ((failure ??= err), true))),
+        delay(options.drainTimeoutMs ?? 5000),
+      ]);
+      if (!flushed) to.destroy();
+      clearInterval(timer);
+      try {
+        await checkpoint.save();
+      } catch (err) {
+        failure ??= err;
+      }
+      this.#ended = true;
+    }
+    if (failure !== undefined) throw failure;
+  }
+
+  async *status(intervalMs: number, finished: Promise<void>): AsyncGenerator<ShipStatus> {
+    let last = { records: this.options.to.stats.records, bytes: this.options.to.stats.bytes, at: performance.now() };
+    const ended = finished.then(() => undefined, () => undefined);
+    while (!this.#ended) {
+      await Promise.race([delay(intervalMs), ended]);
+      const stats = this.options.to.stats;
+      const now = performance.now();
+      const seconds = Math.max((now - last.at) / 1000, 1e-3);
+      const wall = Date.now();
+      const containers = [...this.#containers.values()].map(({ readPosition: _r, ...state }) => ({
+        ...state,
+        lagMs: state.position ? Math.max(0, wall - Date.parse(state.position.time)) : undefined,
+      }));
+      const lags = containers.map((c) => c.lagMs).filter((l): l is number => l !== undefined);
+      yield {
+        recordsPerSecond: (stats.records - last.records) / seconds,
+        bytesPerSecond: (stats.bytes - last.bytes) / seconds,
+        records: stats.records,
+        lagMs: lags.length > 0 ? Math.max(...lags) : undefined,
+        connected: stats.connected,
+        pendingBytes: stats.pendingBytes,
+        containers,
+      };
+      last = { records: stats.records, bytes: stats.bytes, at: now };
+    }
+  }
+}
+
+function delay(ms: number): Promise<false> {
+  return new Promise((resolve) => setTimeout(() => resolve(false), ms).unref());
+}

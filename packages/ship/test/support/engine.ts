@@ -1,0 +1,24 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { TEST_IMAGE, type ResourceTracker, testLabels, uniqueName } from '@dockyard/testkit';
+import type { Container, ContainerCreateBody, Docker } from 'dockyard';
+
+/** Creates a container from the test image, labelled and tracked for cleanup. */
+export async function createContainer(docker: Docker, resources: ResourceTracker, config: Partial<ContainerCreateBody>, prefix = 'ship'): Promise<Container> {
+  const name = uniqueName(prefix);
+  resources.container(name);
+  return docker.containers.create({ Image: TEST_IMAGE, ...config, Labels: { ...testLabels(), ...config.Labels } }, { name });
+}
+
+/** `docker logs --timestamps` of one stream, as [time, text] pairs (short lines only). */
+export async function cliLogs(id: string, stream: 'stdout' | 'stderr'): Promise<Array<[string, string]>> {
+  const { stdout, stderr } = await promisify(execFile)('docker', ['logs', '--timestamps', id], { maxBuffer: 64 * 1024 * 1024 });
+  const text = stream === 'stdout' ? stdout : stderr;
+  return text.split('\n').filter((l) => l !== '').map((l) => {
+    const space = l.indexOf(' ');
+    return [l.slice(0, space), l.slice(space + 1)];
+  });
+}
+
+/** A sh loop that exits at once on SIGTERM. */
+export const IDLE = "trap 'exit 0' TERM; sleep 3600 & wait";
