@@ -16,7 +16,7 @@ import { join } from 'node:path';
 
 const env = JSON.parse(readFileSync(new URL('../packages/testkit/test-env.json', import.meta.url), 'utf8'));
 // socat, openssh-server and openssl serve the transport's TCP, TLS and ssh tests; time and curl the benchmarks.
-const PACKAGES = ['docker.io', 'busybox-static', 'docker-registry', 'apache2-utils', 'socat', 'openssh-server', 'openssl', 'time', 'curl'];
+const PACKAGES = ['docker.io', 'busybox-static', 'docker-registry', 'apache2-utils', 'socat', 'openssh-server', 'openssl', 'time', 'curl', 'tmux'];
 const BUSYBOX = '/bin/busybox';
 
 function fail(message) {

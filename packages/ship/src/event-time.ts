@@ -28,10 +28,19 @@ export class EventTime {
   static fromRfc3339(text: string): EventTime {
     const match = RFC3339.exec(text);
     if (!match) throw new RangeError(`not an RFC 3339 time: ${JSON.stringify(text)}`);
-    const ms = Date.parse(`${match[1]}${match[3]}`);
-    if (Number.isNaN(ms)) throw new RangeError(`not an RFC 3339 time: ${JSON.stringify(text)}`);
+    // Log lines come many per second: the whole-second part is parsed once per second seen.
+    const whole = `${match[1]}${match[3]}`;
+    let seconds: number;
+    if (whole === lastWhole) seconds = lastSeconds;
+    else {
+      const ms = Date.parse(whole);
+      if (Number.isNaN(ms)) throw new RangeError(`not an RFC 3339 time: ${JSON.stringify(text)}`);
+      seconds = ms / 1000;
+      lastWhole = whole;
+      lastSeconds = seconds;
+    }
     const fraction = match[2] ?? '';
-    return new EventTime(ms / 1000, fraction === '' ? 0 : Number(fraction.slice(1).padEnd(9, '0')));
+    return new EventTime(seconds, fraction === '' ? 0 : Number(fraction.slice(1).padEnd(9, '0')));
   }
 
   /** A `Date` (millisecond precision). */
@@ -51,4 +60,6 @@ export class EventTime {
   }
 }
 
+let lastWhole = '';
+let lastSeconds = 0;
 const RFC3339 = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;

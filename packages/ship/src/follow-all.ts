@@ -2,6 +2,7 @@ import { type Docker, type DockerEvent, Fleet, NotFoundError, type ReconnectedEv
 import { setMaxListeners } from 'node:events';
 import { Channel } from './channel.js';
 import { EventTime } from './event-time.js';
+import { ServiceFollower } from './follow-services.js';
 import { LineMerger } from './line-merger.js';
 import { type ContainerSelector, selects } from './select.js';
 
@@ -30,6 +31,12 @@ export interface LogRecord {
   log: string;
   /** Which engine, when following a fleet. */
   engine?: string;
+  /** With `services: true`: the service's ID (`container` then describes the service: its name, image and labels). */
+  service?: string;
+  /** With `services: true`: the task's ID. */
+  task?: string;
+  /** With `services: true`: the node's ID the task runs on. */
+  node?: string;
 }
 
 /** Where a container's log was read up to: the last line's time and how many lines had exactly that time. */
@@ -51,6 +58,12 @@ export interface FollowAllOptions {
    * line. Lines with the same time are told apart by their position, not dropped.
    */
   resume?: (containerId: string) => LogPosition | undefined;
+  /**
+   * On a swarm manager: follow every selected service's logs across all nodes
+   * (`/services/{id}/logs` with details) instead of this engine's containers; each record
+   * carries `service`, `task` and `node` IDs, and `container` describes the service.
+   */
+  services?: boolean;
   /** Records buffered before the readers pause (backpressure to the engine); default 1024. */
   highWaterMark?: number;
   /** Stops following: the iterable ends. */
@@ -84,7 +97,9 @@ export function followAll(source: Docker | Fleet, options: FollowAllOptions = {}
   const channel = new Channel<LogRecord>(options.highWaterMark ?? 1024, () => abort.abort());
   // A fleet: one follower per engine into the same channel, each record naming its engine.
   const engines: Array<[string | undefined, Docker]> = source instanceof Fleet ? [...source.engines] : [[undefined, source]];
-  const followers = engines.map(([name, docker]) => new Follower(docker, name, options, channel, abort.signal));
+  const followers: Array<{ run(): Promise<void> }> = options.services
+    ? engines.map(([, docker]) => new ServiceFollower(docker, options, channel, abort.signal))
+    : engines.map(([name, docker]) => new Follower(docker, name, options, channel, abort.signal));
   abort.signal.addEventListener('abort', () => channel.end(), { once: true });
   if (options.signal?.aborted) abort.abort();
   else Promise.all(followers.map((f) => f.run())).then(

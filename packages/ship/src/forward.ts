@@ -59,8 +59,11 @@ export interface ForwardOptions {
   signal?: AbortSignal;
 }
 
-/** Called once per record: without an error when its batch was acked (or written, without `ack`). */
-export type SendCallback = (error?: Error) => void;
+/**
+ * Called once per record: without an error when its batch was acked (or written, without
+ * `ack`), with the `token` given to `write()` (one callback can then serve many records).
+ */
+export type SendCallback = (error?: Error, token?: unknown) => void;
 
 /** Counters of a {@link ForwardSender}. */
 export interface ForwardStats {
@@ -86,6 +89,7 @@ interface Batch {
   size: number;
   count: number;
   callbacks: SendCallback[];
+  tokens: unknown[];
   /** The whole message once sealed. */
   message?: Uint8Array;
   chunk?: string;
@@ -161,9 +165,9 @@ export class ForwardSender {
    * Queues one record; `callback` runs once its batch is acked (or written, without `ack`), in
    * the order records were written. Returns false when the pending window is full.
    */
-  write(tag: string, time: EventTime, record: Record<string, unknown>, callback?: SendCallback): boolean {
+  write(tag: string, time: EventTime, record: Record<string, unknown>, callback?: SendCallback, token?: unknown): boolean {
     if (this.#fatal) {
-      callback?.(this.#fatal);
+      callback?.(this.#fatal, token);
       return false;
     }
     if (this.#closed) throw new ForwardError('forward: write after close()');
@@ -186,7 +190,7 @@ export class ForwardSender {
       batch = undefined;
     }
     if (!batch) {
-      batch = { tag, buffer: Buffer.allocUnsafe(Math.max(64 * 1024, Math.min(this.#batch.bytes, length * 64))), size: 0, count: 0, callbacks: [], done: false };
+      batch = { tag, buffer: Buffer.allocUnsafe(Math.max(64 * 1024, Math.min(this.#batch.bytes, length * 64))), size: 0, count: 0, callbacks: [], tokens: [], done: false };
       this.#open.set(tag, batch);
       this.#timer ??= setTimeout(() => this.#sealAll(), this.#batch.delayMs);
     }
@@ -201,6 +205,7 @@ export class ForwardSender {
     batch.size += length;
     batch.count++;
     batch.callbacks.push(callback ?? noop);
+    batch.tokens.push(token);
     this.#stats.pendingBytes += length;
     if (batch.count >= this.#batch.records || batch.size >= this.#batch.bytes) this.#seal(batch);
     return !this.full;
@@ -417,7 +422,8 @@ export class ForwardSender {
       this.#stats.bytes += bytes;
       this.#stats.pendingBytes -= pendingOf(head);
       head.message = undefined;
-      for (const callback of head.callbacks) callback();
+      const { callbacks, tokens } = head;
+      for (let i = 0; i < callbacks.length; i++) (callbacks[i] as SendCallback)(undefined, tokens[i]);
     }
     this.#wake();
   }
@@ -437,7 +443,7 @@ export class ForwardSender {
     this.#byChunk.clear();
     for (const batch of batches) {
       clearTimeout(batch.ackTimer);
-      for (const callback of batch.callbacks) callback(error);
+      for (let i = 0; i < batch.callbacks.length; i++) (batch.callbacks[i] as SendCallback)(error, batch.tokens[i]);
     }
     this.#stats.pendingBytes = 0;
     this.#connection?.socket.destroy();

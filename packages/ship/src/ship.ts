@@ -3,7 +3,7 @@ import { Checkpoint } from './checkpoint.js';
 import { DEFAULT_TAG, driverRecord, expandTag, extraAttributes } from './driver-record.js';
 import { EventTime } from './event-time.js';
 import { followAll, type LogPosition } from './follow-all.js';
-import type { ForwardSender } from './forward.js';
+import type { ForwardSender, SendCallback } from './forward.js';
 import type { ContainerSelector } from './select.js';
 
 /** Options of {@link ship}. */
@@ -90,7 +90,7 @@ export function ship(options: ShipOptions): Shipper {
 }
 
 class ShipRun {
-  readonly #containers = new Map<string, ContainerShipState & { readPosition: LogPosition | undefined }>();
+  readonly #containers = new Map<string, ContainerShipState & { readPosition: LogPosition | undefined; onAck: SendCallback }>();
   readonly #abort = new AbortController();
   #ended = false;
 
@@ -130,7 +130,15 @@ class ShipRun {
         let state = this.#containers.get(container.id);
         if (!state) {
           const resumed = checkpoint.positions.get(container.id);
-          state = { id: container.id, name: container.name, read: 0, acked: 0, position: resumed, readPosition: resumed, lagMs: undefined };
+          const acked: ContainerShipState = { id: container.id, name: container.name, read: 0, acked: 0, position: resumed, lagMs: undefined };
+          // One callback per container; each record's position comes back as its token.
+          const onAck = (err?: Error, token?: unknown): void => {
+            if (err) return;
+            acked.acked++;
+            acked.position = token as LogPosition;
+            checkpoint.advance(container.id, token as LogPosition);
+          };
+          state = Object.assign(acked, { readPosition: resumed, onAck });
           this.#containers.set(container.id, state);
           tags.set(container.id, { tag: expandTag(template, container), extra: extrasWanted ? extraAttributes(container, to.options) : undefined });
         }
@@ -139,13 +147,7 @@ class ShipRun {
         state.readPosition = position;
         state.read++;
         const { tag, extra } = tags.get(container.id) as { tag: string; extra: Record<string, string> | undefined };
-        const acked = state;
-        const ok = to.write(tag, EventTime.fromRfc3339(record.time), driverRecord(record, extra), (err) => {
-          if (err) return;
-          acked.acked++;
-          acked.position = position;
-          checkpoint.advance(container.id, position);
-        });
+        const ok = to.write(tag, EventTime.fromRfc3339(record.time), driverRecord(record, extra), state.onAck, position);
         if (!ok) {
           // Backpressure: no more reading until the receiver acked enough (or we are stopped).
           await Promise.race([to.drain(), aborted]);
@@ -183,7 +185,7 @@ class ShipRun {
       const now = performance.now();
       const seconds = Math.max((now - last.at) / 1000, 1e-3);
       const wall = Date.now();
-      const containers = [...this.#containers.values()].map(({ readPosition: _r, ...state }) => ({
+      const containers = [...this.#containers.values()].map(({ readPosition: _r, onAck: _a, ...state }) => ({
         ...state,
         lagMs: state.position ? Math.max(0, wall - Date.parse(state.position.time)) : undefined,
       }));

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -37,10 +37,13 @@ describe('ship() across a crash', () => {
 
     const first = shipperProcess(env);
     await r.waitFor(3000);
+    // Mid-stream, and once the checkpoint holds a position (so the bound below is tested).
+    while (!existsSync(checkpoint)) await new Promise((resolve) => setTimeout(resolve, 5));
     first.kill('SIGKILL');
     await exited(first);
     await r.noClients();
     const receivedAtKill = r.entries.length;
+    expect(receivedAtKill).toBeLessThan(lines); // the kill was mid-stream
     const saved = JSON.parse(readFileSync(checkpoint, 'utf8')) as { containers: Record<string, { time: string; count: number }> };
     const position = saved.containers[big.id];
     expect(position).toBeDefined();

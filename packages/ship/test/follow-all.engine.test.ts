@@ -60,7 +60,7 @@ describe('followAll against the engine', () => {
 
   it('a container that restarts is followed again from where its log was left: no backlog twice', async () => {
     const group = uniqueName('group');
-    const c = await createContainer(docker, resources, { Cmd: ['sh', '-c', `echo run-$(date +%s%N); ${IDLE}`], Labels: { 'ship.group': group } });
+    const c = await createContainer(docker, resources, { Cmd: ['sh', '-c', `echo run-$(cat /proc/sys/kernel/random/uuid); ${IDLE}`], Labels: { 'ship.group': group } });
     await c.start();
     let restarted = false;
     const records = await collectUntil(

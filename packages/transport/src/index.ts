@@ -42,4 +42,5 @@ export { compareApiVersions } from './negotiate.js';
 export { dockerConfigDir } from './docker-config.js';
 export { engineErrorMessage } from './error-mapping.js';
 export { encodeQuery } from './query.js';
+export { CallDeadline } from './call-deadline.js';
 export { mediaTypeOf } from './hijack/hijack.js';

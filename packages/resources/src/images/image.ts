@@ -3,6 +3,8 @@ import { type Transport, enginePath } from '@dockyard/transport';
 import type { CredentialStoreOptions } from '../auth/docker-config-credentials.js';
 import type { CallOptions, StreamOptions } from '../call-options.js';
 import type {
+  ImageAttestationsQuery,
+  ImageAttestationsResponse,
   ImageDeleteQuery,
   ImageDeleteResponseItem,
   ImageGetQuery,
@@ -24,6 +26,9 @@ export interface InspectImageOptions extends CallOptions, QueryOptions<ImageInsp
 
 /** `image.history(options)`: `platform` (JSON OCI platform, API 1.48+). */
 export interface ImageHistoryOptions extends CallOptions, QueryOptions<ImageHistoryQuery> {}
+
+/** `image.attestations(options)`: `platform` (one JSON OCI platform; the host's when omitted). */
+export interface ImageAttestationsOptions extends CallOptions, QueryOptions<ImageAttestationsQuery> {}
 
 /** `image.tag(options)`: `repo` (e.g. `127.0.0.1:5000/app`) and `tag`. */
 export interface TagImageOptions extends CallOptions, QueryOptions<ImageTagQuery> {
@@ -83,6 +88,19 @@ export class Image {
     return callJson(
       this.#transport,
       { method: 'GET', path: enginePath`/images/${this.name}/history`, query: { platform: options.platform }, needs: needs(options, { platform: '1.48' }) },
+      options,
+    );
+  }
+
+  /**
+   * `GET /images/{name}/attestations` (API 1.55+): the in-toto statements attached to the
+   * image for a platform, verbatim; an empty array when it has none. Engines whose image store
+   * keeps no OCI indexes answer 501 (`ServerError`).
+   */
+  attestations(options: ImageAttestationsOptions = {}): Promise<ImageAttestationsResponse> {
+    return callJson(
+      this.#transport,
+      { method: 'GET', path: enginePath`/images/${this.name}/attestations`, query: { platform: options.platform }, needs: [['attestations', '1.55']] },
       options,
     );
   }

@@ -2,11 +2,11 @@ import { jsonStream as decodeJsonStream, type JsonStreamOptions, type ProgressMe
 import {
   AbortError,
   type HijackedConnection,
-  type Query,
   type RequestOptions,
   TimeoutError,
   type Transport,
   type TransportResponse,
+  CallDeadline,
   linkAbort,
 } from '@dockyard/transport';
 import type { CallOptions, StreamOptions } from '../call-options.js';
@@ -20,14 +20,7 @@ import { type VersionNeeds, assertVersion } from './version-gate.js';
  * would otherwise repeat: the version gate, deadlines (the whole call, or a stream's head),
  * abort wiring and error mapping.
  */
-export interface Operation {
-  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
-  /** Built with `enginePath`, so every ID or name is exactly one path segment. */
-  path: string;
-  query?: Query;
-  /** Plain object or array → JSON; bytes, a string or a byte stream → as is. */
-  body?: unknown;
-  headers?: Record<string, string>;
+export interface Operation extends Omit<RequestOptions, 'signal' | 'timeout' | 'versioned'> {
   /** Options the caller set that need a newer engine (see `needs`): refused before sending. */
   needs?: VersionNeeds;
   /**
@@ -209,8 +202,9 @@ async function withinDeadline<T>(
   });
 }
 
-// Runs `run` with a signal that aborts when the caller's does, or when the deadline passes;
-// a passed deadline becomes a TimeoutError whatever the abort surfaced as.
+// Runs `run` under one deadline (transport's CallDeadline: the same timer and messages as
+// `transport.request`): its signal aborts when the caller's does or when the time is up, and a
+// passed deadline surfaces as its TimeoutError whatever the abort looked like.
 async function withDeadlineSignal<T>(
   transport: Transport,
   options: { timeout?: number },
@@ -220,34 +214,18 @@ async function withDeadlineSignal<T>(
   run: (signal: AbortSignal) => Promise<T>,
   { keepLinked = false, onLinked }: { keepLinked?: boolean; onLinked?: (unlink: () => void) => void } = {},
 ): Promise<T> {
-  const ms = options.timeout ?? transport.timeout;
-  const controller = new AbortController();
-  const unlink = linkAbort(signal, (reason) => controller.abort(reason));
-  onLinked?.(unlink);
-  let expired: TimeoutError | undefined;
-  const timer =
-    ms > 0
-      ? setTimeout(() => {
-          expired = new TimeoutError(
-            kind === 'call'
-              ? `${request} did not complete within ${ms} ms (its \`timeout\`); raise it for slow calls.`
-              : `The engine sent no response head for ${request} within ${ms} ms (its \`timeout\`); raise it for slow engines.`,
-          );
-          controller.abort(expired);
-        }, ms)
-      : undefined;
-  let ok = false;
+  const deadline = new CallDeadline(signal, options.timeout ?? transport.timeout, request);
+  onLinked?.(() => deadline.end());
   try {
-    const value = await run(controller.signal);
-    ok = true;
+    const value = await run(deadline.signal);
+    // A stream's body and a hijacked connection keep listening to the caller's signal; only
+    // the head was timed.
+    if (keepLinked && kind === 'head') deadline.stopTimer();
+    else deadline.end();
     return value;
   } catch (err) {
-    if (expired !== undefined) throw expired;
-    throw err;
-  } finally {
-    clearTimeout(timer);
-    // A stream's body and a hijacked connection keep listening to the caller's signal.
-    if (!(keepLinked && ok)) unlink();
+    deadline.end();
+    throw deadline.expired ?? err;
   }
 }
 

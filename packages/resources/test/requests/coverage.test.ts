@@ -47,6 +47,7 @@ const OPERATIONS: Record<string, string> = {
   ImagePrune: 'POST /images/prune',
   ImageInspect: 'GET /images/{name}/json',
   ImageHistory: 'GET /images/{name}/history',
+  ImageAttestations: 'GET /images/{name}/attestations',
   ImageTag: 'POST /images/{name}/tag',
   ImageDelete: 'DELETE /images/{name}',
   NetworkCreate: 'POST /networks/create',

@@ -213,6 +213,7 @@ describe('image requests', () => {
   requestTable(() => engine, rows);
 
   versionGateTable(() => engine, [
+    { op: 'ImageAttestations', option: 'attestations', version: '1.55', call: (e) => e.docker.images.get('a').attestations() },
     { op: 'ImagePush', option: 'platform', version: '1.46', call: (e) => e.docker.images.push('app:1', { platform: '{"os":"linux"}' }).done() },
     { op: 'ImageList', option: 'shared-size', version: '1.42', call: (e) => e.docker.images.list({ 'shared-size': true }) },
     { op: 'ImageList', option: 'manifests', version: '1.47', call: (e) => e.docker.images.list({ manifests: true }) },
@@ -264,6 +265,23 @@ describe('image requests', () => {
       expect(engine.last().query.dockerfile).toEqual(['Build.df']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('image requests on a 1.55 engine', () => {
+  it('attestations sends GET with the platform and returns the statements', async () => {
+    const newest = await recordingEngine({ apiVersion: '1.55', docker: { env: { DOCKER_CONFIG: home }, homeDir: home } });
+    try {
+      const statement = { digest: 'sha256:1', mediaType: 'application/vnd.in-toto+json', size: 2, statement: {} };
+      newest.respond({ body: [statement] });
+      // 'ImageAttestations'
+      expect(await newest.docker.images.get('127.0.0.1:5000/app:2').attestations({ platform: ['{"os":"linux","architecture":"amd64"}'] })).toEqual([statement]);
+      const req = newest.last();
+      expect([req.method, req.path, req.version]).toEqual(['GET', '/images/127.0.0.1%3A5000%2Fapp%3A2/attestations', '1.55']);
+      expect(req.query).toEqual({ platform: ['{"os":"linux","architecture":"amd64"}'] });
+    } finally {
+      await newest.close();
     }
   });
 });
