@@ -76,7 +76,11 @@ export class FramingRule {
   }
 }
 
-/** Typed chunks out of an output byte stream of the given framing. */
-export function chunksOf(bytes: AsyncIterable<Uint8Array>, framing: Framing): AsyncIterableIterator<Chunk> {
-  return framing === 'multiplexed' ? demuxFrames(bytes) : rawChunks(bytes);
+/**
+ * Typed chunks out of an output byte stream of the given framing. `timestamped`: the engine
+ * wrote a timestamp before every log message (`timestamps=1`); framed, it is split off into
+ * `Chunk.timestamp`; raw (TTY), the stream has no message boundaries and it stays in the bytes.
+ */
+export function chunksOf(bytes: AsyncIterable<Uint8Array>, framing: Framing, timestamped = false): AsyncIterableIterator<Chunk> {
+  return framing === 'multiplexed' ? demuxFrames(bytes, { timestamps: timestamped }) : rawChunks(bytes);
 }

@@ -7,7 +7,7 @@ export { LogStream, type LogLinesOptions, type LogSource, type LogSides, type Op
 export { ExecProcess, type ExecOptions, type ExecExit, type ExecOutput, type ExecStdin } from './exec/exec-process.js';
 export { AttachSession } from './exec/attach-session.js';
 export { OutputReader } from './exec/exec-output.js';
-export { LazyStream, type OpenSource } from './lazy-stream.js';
+export { LazyStream, type LazyStreamHooks, type OpenSource } from './lazy-stream.js';
 export { ArchiveStream, type OpenArchive } from './archive/archive-stream.js';
 export { ArchiveEntryError, ArchiveSourceError } from './archive/errors.js';
 export { extractTar } from './archive/extract-to.js';

@@ -4,6 +4,27 @@ import type { StreamOptions } from './call-options.js';
 /** Opens the source of a {@link LazyStream}: called once, on the first `next()`. */
 export type OpenSource<T> = (signal: AbortSignal) => Promise<AsyncIterable<T>>;
 
+/**
+ * Key of the hook `@dockyard/stream`'s iterators offer: with it, `next()` hands out the source's
+ * own promises (no promise of its own per item) and still learns of the end and of errors.
+ */
+const SETTLE = Symbol.for('dockyard.settle');
+
+type Settling<T> = AsyncIterator<T> & {
+  [SETTLE]?: (hook: { end(): Promise<void> | undefined; error(error: unknown): unknown }) => void;
+};
+
+/** What a {@link LazyStream}'s owner learns of its end. */
+export interface LazyStreamHooks {
+  /** Called once when reading stops by any means: the end, an error, or a close. */
+  onEnd?: () => void;
+  /**
+   * Runs once the source ended by itself, before the end is handed out; may throw to say the
+   * end was not a normal one (e.g. a dropped connection).
+   */
+  afterEnd?: (signal: AbortSignal) => Promise<void>;
+}
+
 
 /**
  * An async iterable whose request starts on the first `next()`, not before, and that can be
@@ -14,6 +35,9 @@ export type OpenSource<T> = (signal: AbortSignal) => Promise<AsyncIterable<T>>;
  * followed log): that pending `next()` resolves `{ done: true }` at once, as if the stream
  * had ended, whatever the source below is doing; an `AbortSignal` firing makes it reject with
  * `AbortError` instead. Either way it settles: nothing is left waiting on a closed socket.
+ * (A source from `@dockyard/stream` is read without a promise of this class's own per item;
+ * it settles a pending read itself when its socket closes.) A source that ends by itself
+ * after an abort (closing a socket ends it) ends the loop with `AbortError` too.
  *
  * @example
  * ```ts
@@ -26,12 +50,15 @@ export class LazyStream<T> implements AsyncIterable<T>, AsyncDisposable {
   readonly #abort = new AbortController();
   readonly #userSignal: AbortSignal | undefined;
   readonly #unlink: () => void;
+  readonly #hooks: LazyStreamHooks;
   #iterator: AsyncIterator<T> | undefined;
   #taken = false;
 
-  constructor(open: OpenSource<T>, options: StreamOptions = {}) {
+  /** `hooks`: what the owner learns of the end (see {@link LazyStreamHooks}). */
+  constructor(open: OpenSource<T>, options: StreamOptions = {}, hooks: LazyStreamHooks = {}) {
     this.#open = open;
     this.#userSignal = options.signal;
+    this.#hooks = hooks;
     this.#unlink = linkAbort(options.signal, (reason) => this.#abort.abort(reason));
   }
 
@@ -65,11 +92,14 @@ export class LazyStream<T> implements AsyncIterable<T>, AsyncDisposable {
 
   #release(): void {
     this.#unlink();
+    this.#hooks.onEnd?.();
   }
 
   #iterate(): AsyncIterator<T> {
     let inner: AsyncIterator<T> | undefined;
     let finished = false;
+    /** The source reports its end and errors itself (see SETTLE): its promises go out as they are. */
+    let direct = false;
     type Waiter = { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void };
     // The next() calls in flight: a close or abort settles them even if the source never does.
     const pending = new Set<Waiter>();
@@ -101,15 +131,51 @@ export class LazyStream<T> implements AsyncIterable<T>, AsyncDisposable {
       },
       { once: true },
     );
+    /** The source ended by itself: after an abort (which closes the socket, so ends it) that throws; `afterEnd` may. */
+    let ending: Promise<void> | undefined;
+    const failedAtEnd = async (err: unknown): Promise<never> => {
+      const mapped = this.#abort.signal.aborted && !finished ? this.#abortError(err) : err;
+      await finish();
+      throw mapped;
+    };
+    const atEnd = (): Promise<void> | undefined => {
+      if (ending !== undefined || finished) return ending;
+      if (this.#abort.signal.aborted) return (ending = failedAtEnd(undefined));
+      const afterEnd = this.#hooks.afterEnd;
+      if (afterEnd === undefined) {
+        finished = true;
+        this.#release();
+        return undefined;
+      }
+      ending = afterEnd(this.#abort.signal).then(() => {
+        if (finished) return;
+        finished = true;
+        this.#release();
+      }, failedAtEnd);
+      return ending;
+    };
+    const attach = (source: AsyncIterable<T>): AsyncIterator<T> => {
+      const iterator = source[Symbol.asyncIterator]() as Settling<T>;
+      const settle = iterator[SETTLE];
+      if (typeof settle === 'function') {
+        settle.call(iterator, {
+          end: atEnd,
+          error: (err: unknown) => {
+            const mapped = this.#abort.signal.aborted && !finished ? this.#abortError(err) : err;
+            void finish();
+            return mapped;
+          },
+        });
+        direct = true;
+      }
+      return iterator;
+    };
     const pull = async (waiter: Waiter): Promise<IteratorResult<T>> => {
       try {
         if (this.#abort.signal.aborted) throw this.#abortError();
-        if (!inner) inner = (await this.#open(this.#abort.signal))[Symbol.asyncIterator]();
+        if (!inner) inner = attach(await this.#open(this.#abort.signal));
         const result = await inner.next();
-        if (result.done) {
-          finished = true;
-          this.#release();
-        }
+        if (result.done) await atEnd();
         return result;
       } catch (err) {
         const mapped = this.#abort.signal.aborted && !finished ? this.#abortError(err) : err;
@@ -121,6 +187,12 @@ export class LazyStream<T> implements AsyncIterable<T>, AsyncDisposable {
     return {
       next: (): Promise<IteratorResult<T>> => {
         if (finished) return Promise.resolve({ done: true, value: undefined });
+        if (direct) {
+          // Aborted between reads: stop here, whatever the source still holds.
+          if (this.#abort.signal.aborted) return failedAtEnd(undefined);
+          // The hot path: the source's own promise, no waiter, no async frame per item.
+          return (inner as AsyncIterator<T>).next();
+        }
         return new Promise<IteratorResult<T>>((resolve, reject) => {
           const waiter = { resolve, reject };
           pending.add(waiter);

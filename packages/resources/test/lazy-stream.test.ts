@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AbortError, DockerError } from '@dockyard/transport';
+import { demuxFrames } from '@dockyard/stream';
 import { LazyStream } from '../src/lazy-stream.js';
 
 /** A source that records whether it was opened and closed, and can block forever. */
@@ -95,6 +96,71 @@ describe('LazyStream', () => {
       })(),
     ).rejects.toBe(boom);
     expect(got).toEqual([1]);
+  });
+
+  describe('over a @dockyard/stream iterator (its promises handed out as they are)', () => {
+    /** Frames of `text` on stdout, then a source that fails when `signal` aborts, or ends. */
+    function frames(texts: string[], { hang = false, fail }: { hang?: boolean; fail?: Error } = {}) {
+      const state = { closed: 0 };
+      const open = async (signal: AbortSignal) =>
+        demuxFrames(
+          (async function* () {
+            try {
+              for (const t of texts) yield Uint8Array.from([1, 0, 0, 0, 0, 0, 0, t.length, ...Buffer.from(t)]);
+              if (fail) throw fail;
+              // A half frame, then a socket that breaks when the stream is closed.
+              if (hang) {
+                yield Uint8Array.from([1, 0, 0, 0, 0, 0, 0, 9, 0x61]);
+                await new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('socket destroyed'))));
+              }
+            } finally {
+              state.closed++;
+            }
+          })(),
+        );
+      return { open, state };
+    }
+
+    it('reads to the end and calls onEnd once', async () => {
+      const { open } = frames(['ab', 'cd']);
+      let ends = 0;
+      const got: string[] = [];
+      for await (const c of new LazyStream(open, {}, { onEnd: () => ends++ })) got.push(Buffer.from(c.data).toString());
+      expect(got).toEqual(['ab', 'cd']);
+      expect(ends).toBe(1);
+    });
+
+    it('an abort while a read is pending ends the loop with AbortError and calls onEnd', async () => {
+      const { open, state } = frames(['ab'], { hang: true });
+      const controller = new AbortController();
+      let ends = 0;
+      const stream = new LazyStream(open, { signal: controller.signal }, { onEnd: () => ends++ });
+      const it = stream[Symbol.asyncIterator]();
+      expect((await it.next()).done).toBe(false);
+      expect((await it.next()).done).toBe(false); // the piece of the half frame
+      // The read is already waiting on the socket when the abort comes.
+      const pending = it.next();
+      await new Promise((r) => setImmediate(r));
+      controller.abort(new Error('stop'));
+      await expect(pending).rejects.toBeInstanceOf(AbortError);
+      expect(ends).toBe(1);
+      expect(state.closed).toBe(1);
+      expect(await it.next()).toEqual({ done: true, value: undefined });
+    });
+
+    it('a source error reaches the loop unchanged', async () => {
+      const boom = new Error('engine went away');
+      const { open } = frames(['ab'], { fail: boom });
+      let ends = 0;
+      const got: string[] = [];
+      await expect(
+        (async () => {
+          for await (const c of new LazyStream(open, {}, { onEnd: () => ends++ })) got.push(Buffer.from(c.data).toString());
+        })(),
+      ).rejects.toBe(boom);
+      expect(got).toEqual(['ab']);
+      expect(ends).toBe(1);
+    });
   });
 });
 

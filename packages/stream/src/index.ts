@@ -1,5 +1,5 @@
 // Public surface of this package: re-exports only.
-export { demuxFrames } from './demux.js';
+export { type DemuxOptions, demuxFrames } from './demux.js';
 export { StreamError, type StreamErrorOptions } from './errors.js';
 export { jsonStream, type JsonStreamOptions } from './json.js';
 export { type LinesOptions, lines } from './lines.js';

@@ -28,14 +28,17 @@ const TIMESTAMP_WINDOW = 36;
  * split across chunks decode right (invalid bytes become U+FFFD). Lines end at `\n` or `\r\n`
  * (a lone `\r` stays in the text); the last unterminated line of each stream is handed out at
  * the end. Lines come out in the order they complete. A line that started in a chunk carrying
- * a `timestamp` gets that timestamp unless `timestamps` finds one in the text.
+ * a `timestamp` gets that timestamp unless `timestamps` finds one in the text. Pieces of one
+ * frame (see `demuxFrames`) join like any other chunks: the lines are the same whatever
+ * the chunking.
  *
  * Known engine quirk: with `timestamps=1` the engine splits log lines longer than 16 KiB into
- * pieces and writes a timestamp before each piece, so those appear inside the text.
+ * frames and writes a timestamp before each; `timestamps` here finds only the first, the later
+ * ones stay in the text. `demuxFrames(body, { timestamps: true })` strips every one of them.
  *
  * @example
  * ```ts
- * for await (const line of lines(demuxFrames(body), { timestamps: true })) {
+ * for await (const line of lines(demuxFrames(body, { timestamps: true }))) {
  *   console.log(line.timestamp, line.stream, line.text);
  * }
  * ```

@@ -1,6 +1,29 @@
 import { closeSource } from './close-source.js';
 
 /**
+ * Optional method of a source iterator (`@dockyard/transport`'s readers have it): a value
+ * already received, without a promise, or undefined when none waits.
+ */
+const TAKE_QUEUED = Symbol.for('dockyard.takeQueued');
+/** Source values taken synchronously per pull, so one pull never runs unbounded. */
+const MAX_TAKEN = 256;
+
+type QueuedSource<I> = AsyncIterator<I> & { [TAKE_QUEUED]?: () => I | undefined };
+
+/**
+ * Key of the method a wrapper (dockyard's `LazyStream`) uses to learn how the iteration ends
+ * without a `then` on every item: `end()` runs before the end is delivered (a promise it
+ * returns is waited for, and its rejection thrown instead), `error(e)` turns the error about
+ * to be thrown into the one to throw.
+ */
+const SETTLE = Symbol.for('dockyard.settle');
+
+interface SettleHook {
+  end(): Promise<void> | undefined;
+  error(error: unknown): unknown;
+}
+
+/**
  * Base of this package's iterators. It pulls one value at a time from a source, lets the
  * subclass turn it into any number of output items (`accept`), and hands those out one per
  * `next()` without a further await, so a source chunk holding many frames costs one promise
@@ -15,7 +38,7 @@ export abstract class PullIterator<I, O> implements AsyncIterableIterator<O> {
   protected readonly out: O[] = [];
   #head = 0;
   readonly #source: AsyncIterable<I>;
-  #iterator: AsyncIterator<I> | undefined;
+  #iterator: QueuedSource<I> | undefined;
   /** The source ended, threw or was closed: never pull from it again. */
   #sourceDone = false;
   /** Nothing more goes out after the queue (the consumer returned, or the end was delivered). */
@@ -23,6 +46,7 @@ export abstract class PullIterator<I, O> implements AsyncIterableIterator<O> {
   /** An error to throw once the queued items are out. */
   #failure: { error: unknown } | undefined;
   #pulling: Promise<IteratorResult<O>> | undefined;
+  #hook: SettleHook | undefined;
 
   constructor(source: AsyncIterable<I>) {
     this.#source = source;
@@ -54,6 +78,26 @@ export abstract class PullIterator<I, O> implements AsyncIterableIterator<O> {
 
   readonly #retry = (): Promise<IteratorResult<O>> => this.next();
 
+  /** Registers the wrapper's {@link SettleHook} (see `SETTLE`). */
+  [SETTLE](hook: SettleHook): void {
+    this.#hook = hook;
+  }
+
+  /** One pull, its end or error reported to the hook when there is one (once per source value, not per item). */
+  #pull(): Promise<IteratorResult<O>> {
+    const pulled = this.#pullItem();
+    return this.#hook === undefined ? pulled : pulled.then(this.#settled, this.#failed);
+  }
+
+  readonly #settled = (result: IteratorResult<O>): IteratorResult<O> | Promise<IteratorResult<O>> => {
+    const after = result.done ? this.#hook?.end() : undefined;
+    return after === undefined ? result : after.then(() => result);
+  };
+
+  readonly #failed = (error: unknown): never => {
+    throw this.#hook === undefined ? error : this.#hook.error(error);
+  };
+
   /** Stops the iteration and closes the source (so `break` closes the socket below). */
   async return(value?: unknown): Promise<IteratorResult<O>> {
     this.#finished = true;
@@ -69,7 +113,7 @@ export abstract class PullIterator<I, O> implements AsyncIterableIterator<O> {
     await this.return();
   }
 
-  async #pull(): Promise<IteratorResult<O>> {
+  async #pullItem(): Promise<IteratorResult<O>> {
     for (;;) {
       if (this.#head < this.out.length) return { done: false, value: this.out[this.#head++] as O };
       this.out.length = 0;
@@ -84,7 +128,7 @@ export abstract class PullIterator<I, O> implements AsyncIterableIterator<O> {
         this.#finished = true;
         return { done: true, value: undefined };
       }
-      this.#iterator ??= this.#source[Symbol.asyncIterator]();
+      this.#iterator ??= this.#source[Symbol.asyncIterator]() as QueuedSource<I>;
       let result: IteratorResult<I>;
       try {
         result = await this.#iterator.next();
@@ -102,6 +146,15 @@ export abstract class PullIterator<I, O> implements AsyncIterableIterator<O> {
           this.finish();
         } else {
           this.accept(result.value);
+          // Values the source already holds go through now: no promise and await for each.
+          const take = this.#iterator[TAKE_QUEUED];
+          if (take !== undefined) {
+            for (let n = 1; n < MAX_TAKEN; n++) {
+              const more = take.call(this.#iterator);
+              if (more === undefined) break;
+              this.accept(more);
+            }
+          }
         }
       } catch (error) {
         this.#failure = { error };

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Chunk, type Line, lines, StreamError } from '../src/index.js';
-import { bytes, collect, concat, outcome, rechunk, TrackedSource } from './support.js';
+import { type Chunk, demuxFrames, type Line, lines, StreamError } from '../src/index.js';
+import { bytes, collect, concat, frame, outcome, rechunk, TrackedSource } from './support.js';
 
 function chunk(stream: 'stdout' | 'stderr', value: string | Uint8Array, timestamp?: string): Chunk {
   return timestamp === undefined ? { stream, data: bytes(value) } : { stream, data: bytes(value), timestamp };
@@ -187,6 +187,46 @@ describe('lines properties', () => {
           }
         },
       ),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('lines of demuxed log frames', () => {
+  const STAMPS = [TS, '2026-11-23T18:28:44.5Z', '2026-11-23T18:28:45+01:00'];
+  /** Frames as the engine writes logs with timestamps=1: `<time> <message>` per frame. */
+  const logFrames = fc.array(
+    fc.record({
+      type: fc.constantFrom(1, 2),
+      stamp: fc.constantFrom(...STAMPS),
+      message: fc.array(token, { maxLength: 12 }).map((ts) => ts.join('')),
+    }),
+    { maxLength: 12 },
+  );
+  const encode = (spec: { type: number; stamp: string; message: string }[]) =>
+    concat(spec.map((m) => frame(m.type, `${m.stamp} ${m.message}`)));
+
+  it('takes each line\'s timestamp from the frame it starts in, the prefix split across reads', async () => {
+    const data = encode([
+      { type: 1, stamp: STAMPS[0]!, message: 'one\n' },
+      { type: 2, stamp: STAMPS[1]!, message: 'two' },
+      { type: 2, stamp: STAMPS[2]!, message: ' more\n' },
+    ]);
+    const out = await collect(lines(demuxFrames(new TrackedSource(rechunk(data, [3, 7])), { timestamps: true })));
+    expect(out).toEqual([
+      { stream: 'stdout', text: 'one', timestamp: STAMPS[0] },
+      { stream: 'stderr', text: 'two more', timestamp: STAMPS[1] },
+    ]);
+  });
+
+  it('gives identical lines and timestamps whatever the chunking', async () => {
+    await fc.assert(
+      fc.asyncProperty(logFrames, fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 5 }), async (spec, sizes) => {
+        const data = encode(spec);
+        const whole = await collect(lines(demuxFrames(new TrackedSource([data]), { timestamps: true })));
+        const split = await collect(lines(demuxFrames(new TrackedSource(rechunk(data, sizes)), { timestamps: true })));
+        expect(split).toEqual(whole);
+      }),
       { numRuns: 1000 },
     );
   });

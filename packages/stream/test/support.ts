@@ -58,7 +58,7 @@ export class TrackedSource<T> implements AsyncIterableIterator<T> {
 
   constructor(
     private readonly items: readonly T[],
-    private readonly options: { hang?: boolean; failWith?: unknown } = {},
+    private readonly options: { hang?: boolean; failWith?: unknown; queued?: readonly boolean[] } = {},
   ) {}
 
   [Symbol.asyncIterator](): this {
@@ -77,6 +77,19 @@ export class TrackedSource<T> implements AsyncIterableIterator<T> {
       this.#pending = resolve;
     });
   }
+
+  /**
+   * With `queued`, items also come out synchronously through the `Symbol.for('dockyard.takeQueued')`
+   * method (as `@dockyard/transport`'s readers offer it): `queued[i]` says whether the i-th call
+   * finds an item waiting.
+   */
+  [Symbol.for('dockyard.takeQueued')](): T | undefined {
+    const waiting = this.options.queued?.[this.takes++ % this.options.queued.length];
+    if (!waiting || this.returned > 0 || this.#index >= this.items.length) return undefined;
+    return this.items[this.#index++] as T;
+  }
+
+  takes = 0;
 
   async return(): Promise<IteratorResult<T>> {
     this.returned++;
@@ -107,7 +120,7 @@ export function text(data: Uint8Array): string {
   return new TextDecoder().decode(data);
 }
 
-/** A straightforward reference decoder over the whole stream, for property tests. */
+/** A straightforward reference decoder over the whole stream, for property tests (frames whole). */
 export function referenceDemux(data: Uint8Array): {
   frames: { stream: 'stdout' | 'stderr'; data: Uint8Array }[];
   error?: string;
@@ -119,7 +132,11 @@ export function referenceDemux(data: Uint8Array): {
     const type = data[at] as number;
     const size = new DataView(data.buffer, data.byteOffset + at, 8).getUint32(4, false);
     if (type > 3) return { frames, error: 'invalid' };
-    if (data.length - at - 8 < size) return { frames, error: 'truncated' };
+    if (data.length - at - 8 < size) {
+      // The pieces of a truncated payload that did arrive are handed out before the error.
+      if (type < 3 && data.length - at > 8) frames.push({ stream: type === 2 ? 'stderr' : 'stdout', data: data.subarray(at + 8) });
+      return { frames, error: 'truncated' };
+    }
     const payload = data.subarray(at + 8, at + 8 + size);
     if (type === 3) return { frames, error: `system:${text(payload)}` };
     if (size > 0) frames.push({ stream: type === 2 ? 'stderr' : 'stdout', data: payload });

@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { CallDeadline } from './call-deadline.js';
-import { readStream } from './read-stream.js';
+import { type QueuedReader, TAKE_QUEUED, readStream } from './read-stream.js';
 import { type FailedRequest, mapRequestError } from './error-mapping.js';
 import { MalformedResponseError } from './hijack/protocol-errors.js';
 
@@ -134,7 +134,9 @@ class ResponseBody implements AsyncIterable<Uint8Array> {
     const inner = readStream(readable);
     const onResult = deadline === undefined ? undefined : endWhenDone(deadline);
     const next = onResult === undefined ? () => inner.next() : () => inner.next().then(onResult);
-    return {
+    const iterator: QueuedReader = {
+      // Chunks already received, without a promise each; the end still comes through next().
+      [TAKE_QUEUED]: inner[TAKE_QUEUED],
       next: () =>
         next().then(undefined, (err: unknown) => {
           deadline?.end();
@@ -149,6 +151,7 @@ class ResponseBody implements AsyncIterable<Uint8Array> {
         return { done: true, value: undefined };
       },
     };
+    return iterator;
   }
 }
 

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AbortError, ConnectionError, NotFoundError, ServerError } from '../src/errors.js';
 import type { HijackedConnection } from '../src/hijack/hijacked-connection.js';
 import { MalformedResponseError, ResponseHeadTooLargeError } from '../src/hijack/protocol-errors.js';
+import { TAKE_QUEUED } from '../src/read-stream.js';
 import { Transport } from '../src/transport.js';
 import { type FakeServer, readRequestHead, startRawServer } from './support/fake-server.js';
 
@@ -152,6 +153,29 @@ describe('hijack against a fake engine', () => {
     const conn = await t.hijack(execStart);
     expect(conn.statusCode).toBe(200);
     expect((await readAll(conn)).text).toBe('hello');
+  });
+
+  it('hands out chunks already received synchronously (TAKE_QUEUED), and still stops at Content-Length', async () => {
+    const t = await fakeEngine(async (socket) => {
+      socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.raw-stream\r\nContent-Length: 9\r\n\r\n');
+      await nextTurn();
+      for (const part of ['abc', 'def', 'ghiEXTRA']) {
+        socket.write(part);
+        await nextTurn();
+      }
+    });
+    const conn = await t.hijack(execStart);
+    const it = conn.output[Symbol.asyncIterator]() as AsyncIterator<Uint8Array> & Record<symbol, () => Uint8Array | undefined>;
+    const take = it[TAKE_QUEUED]!;
+    const first = await it.next();
+    // Let the rest arrive and wait in the reader's queue.
+    for (let i = 0; i < 5; i++) await nextTurn();
+    const taken: string[] = [];
+    for (let c = take(); c !== undefined; c = take()) taken.push(Buffer.from(c).toString());
+    const rest: string[] = [];
+    for (let r = await it.next(); !r.done; r = await it.next()) rest.push(Buffer.from(r.value).toString());
+    expect([first.done ? '' : Buffer.from(first.value).toString(), ...taken, ...rest].join('')).toBe('abcdefghi');
+    expect(taken.length).toBeGreaterThan(0);
   });
 
   it('echoes what is written and keeps reading after end() half-closes', async () => {

@@ -1,6 +1,6 @@
 import { Duplex, PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { readStream } from '../src/read-stream.js';
+import { TAKE_QUEUED, readStream } from '../src/read-stream.js';
 
 const chunk = (size: number, byte = 1) => new Uint8Array(size).fill(byte);
 
@@ -14,6 +14,23 @@ describe('readStream', () => {
     const got: number[][] = [];
     for (let r = await reader.next(); !r.done; r = await reader.next()) got.push([...r.value]);
     expect(got.flat()).toEqual([1, 1, 1, 2, 2]);
+  });
+
+  it('hands out chunks already received synchronously through TAKE_QUEUED, in order with next()', async () => {
+    const socket = new PassThrough();
+    const reader = readStream(socket);
+    expect(reader[TAKE_QUEUED]()).toBeUndefined();
+    socket.write(chunk(1, 1));
+    socket.write(chunk(1, 2));
+    socket.write(chunk(1, 3));
+    await new Promise((r) => setImmediate(r));
+    const first = await reader.next();
+    expect(first.done ? [] : [...first.value]).toEqual([1]);
+    expect([...(reader[TAKE_QUEUED]() ?? [])]).toEqual([2]);
+    expect([...(reader[TAKE_QUEUED]() ?? [])]).toEqual([3]);
+    expect(reader[TAKE_QUEUED]()).toBeUndefined();
+    socket.end();
+    expect((await reader.next()).done).toBe(true);
   });
 
   it('pauses the socket while more than 256 KiB wait unread, and resumes when read', async () => {

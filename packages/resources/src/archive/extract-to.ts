@@ -2,7 +2,7 @@ import { chmod, link, mkdir, open, readlink, realpath, symlink, unlink, utimes }
 import { join, relative } from 'node:path';
 import { StreamError } from '@dockyard/stream';
 import { DockerError } from '@dockyard/transport';
-import tar from 'tar-stream';
+import type tar from 'tar-stream';
 import { ArchiveEntryError } from './errors.js';
 import { archivePathComponents, linkTargetInside, lstatOrUndefined, realParent } from './safe-path.js';
 
@@ -41,8 +41,10 @@ interface CreatedLink {
  * ```
  */
 export async function extractTar(source: AsyncIterable<Uint8Array>, dir: string): Promise<void> {
+  // Loaded here, not with the package: only extraction pays for it.
+  const { default: tarStream } = await import('tar-stream');
   const input = source[Symbol.asyncIterator]();
-  const extract = tar.extract();
+  const extract = tarStream.extract();
   const pumped = pump(input, extract);
   const entries = extract[Symbol.asyncIterator]() as AsyncIterator<Entry>;
   const writer = new TreeWriter();

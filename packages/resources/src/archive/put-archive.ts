@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { type Transport, enginePath } from '@dockyard/transport';
-import tarFs from 'tar-fs';
 import type { CallOptions } from '../call-options.js';
 import type { PutContainerArchiveQuery } from '../generated/engine-api.js';
 import { callUnit } from '../operation/handlers.js';
@@ -67,6 +66,8 @@ async function packDirectory(dir: string): Promise<AsyncIterable<Uint8Array>> {
 }
 
 async function* packed(dir: string): AsyncGenerator<Uint8Array> {
+  // Loaded here, not with the package: only putArchive of a directory pays for it.
+  const { default: tarFs } = await import('tar-fs');
   const pack = tarFs.pack(dir, { dereference: false });
   try {
     for await (const chunk of pack) yield chunk;

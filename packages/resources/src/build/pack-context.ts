@@ -3,7 +3,7 @@ import { constants } from 'node:fs';
 import { type FileHandle, lstat, open, readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { DockerError, linkAbort } from '@dockyard/transport';
-import tar from 'tar-stream';
+import type tar from 'tar-stream';
 import { cleanPath } from './clean-path.js';
 import { DockerignoreMatcher, type ParentMatches, parseDockerignore } from './dockerignore.js';
 
@@ -53,7 +53,9 @@ export async function* packContext(dir: string, options: PackContextOptions = {}
   const patterns = await readIgnoreFile(root);
   // As the docker CLI does: exceptions for the two files the engine needs.
   const matcher = new DockerignoreMatcher([...patterns, '!.dockerignore', `!${dockerfile}`]);
-  const pack = tar.pack();
+  // Loaded here, not with the package: only builds pay for it.
+  const { default: tarStream } = await import('tar-stream');
+  const pack = tarStream.pack();
   const added = options.dockerfileContent === undefined ? undefined : { name: dockerfile, content: options.dockerfileContent, ignoreSent: false };
   const state: WalkState = { pack, root, matcher, stopped: false, added };
   const stop = (): void => {

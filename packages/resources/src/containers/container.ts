@@ -177,7 +177,7 @@ export class Container {
       };
       const res = await openStream(this.#transport, { method: 'GET', path: enginePath`/containers/${this.id}/logs`, query }, options, signal);
       const framing = known ?? (await this.#framing.of(res.headers['content-type'], signal));
-      return { chunks: chunksOf(res.body, framing), timestamped: timestamps === true && framing === 'multiplexed' };
+      return { chunks: chunksOf(res.body, framing, timestamps === true) };
     }, options);
   }
 

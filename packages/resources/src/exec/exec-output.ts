@@ -1,6 +1,5 @@
 import type { Chunk } from '@dockyard/stream';
 import { splitStreams } from '@dockyard/stream';
-import { AbortError } from '@dockyard/transport';
 import type { StreamOptions } from '../call-options.js';
 import { LazyStream } from '../lazy-stream.js';
 
@@ -32,15 +31,8 @@ export class ProcessOutput {
     afterEnd?: (signal: AbortSignal) => Promise<void>,
   ) {
     this.#options = options;
-    const onEnd = () => this.#resolveEnded();
-    this.#chunks = new LazyStream(async (signal) => {
-      try {
-        return tracked(await open(signal), signal, onEnd, afterEnd);
-      } catch (err) {
-        onEnd();
-        throw err;
-      }
-    }, options);
+    // An aborted output throws AbortError at its end (LazyStream does that for every stream).
+    this.#chunks = new LazyStream(open, options, { onEnd: () => this.#resolveEnded(), afterEnd });
   }
 
   /** The stream every view reads, closed by `close()`. */
@@ -92,23 +84,6 @@ export class ProcessOutput {
       throw new TypeError(`This output is already read as ${this.#view}: read it one way (chunks, stdout/stderr, or wait()).`);
     }
     this.#view = view;
-  }
-}
-
-// Closing the connection on abort ends its output like a normal end: an aborted stream must
-// throw instead (the stream maps this to `AbortError`), like every stream.
-async function* tracked<T>(
-  source: AsyncIterable<T>,
-  signal: AbortSignal,
-  onEnd: () => void,
-  afterEnd: ((signal: AbortSignal) => Promise<void>) | undefined,
-): AsyncGenerator<T> {
-  try {
-    yield* source;
-    if (signal.aborted) throw new AbortError('The output was aborted by its AbortSignal; its connection was closed.', { cause: signal.reason });
-    await afterEnd?.(signal);
-  } finally {
-    onEnd();
   }
 }
 

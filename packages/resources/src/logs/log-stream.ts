@@ -2,11 +2,12 @@ import { type Chunk, type Line, type LinesOptions, lines, splitStreams } from '@
 import type { StreamOptions } from '../call-options.js';
 import { LazyStream } from '../lazy-stream.js';
 
-/** What a {@link LogStream} reads: typed chunks, and whether their data starts with a timestamp. */
+/**
+ * What a {@link LogStream} reads: typed chunks, with the engine's timestamps (when asked for
+ * on framed output) already split off into `Chunk.timestamp` by the demuxer.
+ */
 export interface LogSource {
   chunks: AsyncIterable<Chunk>;
-  /** The engine prefixed every log message with its time (`timestamps=1`, framed output). */
-  timestamped: boolean;
 }
 
 /** Which streams to ask the engine for; `undefined` keeps what the caller's options said. */
@@ -17,20 +18,6 @@ export type OpenLog = (signal: AbortSignal, sides: LogSides) => Promise<LogSourc
 
 /** Options of {@link LogStream.lines}. */
 export type LogLinesOptions = Omit<LinesOptions, 'timestamps'>;
-
-const decoder = new TextDecoder();
-const SPACE = 0x20;
-
-/** Splits the engine's `<RFC 3339 nano> ` prefix off a log message into `timestamp`. */
-async function* withTimestamps(chunks: AsyncIterable<Chunk>): AsyncGenerator<Chunk> {
-  for await (const chunk of chunks) {
-    const space = chunk.data.indexOf(SPACE);
-    // A frame is one log message (or a piece of a long one): the prefix is at its start.
-    if (space > 0 && space <= 40) {
-      yield { stream: chunk.stream, data: chunk.data.subarray(space + 1), timestamp: decoder.decode(chunk.data.subarray(0, space)) };
-    } else yield chunk;
-  }
-}
 
 async function* dataOf(chunks: AsyncIterable<Chunk>): AsyncGenerator<Uint8Array> {
   for await (const chunk of chunks) yield chunk.data;
@@ -60,7 +47,7 @@ export class LogStream extends LazyStream<Chunk> {
   constructor(open: OpenLog, options: StreamOptions = {}) {
     super(async (signal) => {
       const source = await open(signal, undefined);
-      return source.timestamped ? withTimestamps(source.chunks) : source.chunks;
+      return source.chunks;
     }, options);
     this.#open = open;
     this.#options = options;
@@ -76,7 +63,8 @@ export class LogStream extends LazyStream<Chunk> {
     this.#claim('lines');
     return new LazyStream<Line>(async (signal) => {
       const source = await this.#open(signal, undefined);
-      return lines(source.chunks, { ...options, timestamps: source.timestamped });
+      // Each line takes the timestamp of the chunk it starts in.
+      return lines(source.chunks, options);
     }, this.#linked());
   }
 
@@ -90,8 +78,9 @@ export class LogStream extends LazyStream<Chunk> {
   }
 
   /**
-   * Only the stdout bytes. Read alone, it asks the engine for stdout only; take `.stdout` and
-   * `.stderr` both before reading either to read both from one request (concurrently or in turn).
+   * Only the stdout bytes (with `timestamps: true`, without the timestamps). Read alone, it asks
+   * the engine for stdout only; take `.stdout` and `.stderr` both before reading either to read
+   * both from one request (concurrently or in turn).
    */
   get stdout(): AsyncIterable<Uint8Array> & AsyncDisposable {
     return this.#side('stdout');

@@ -44,6 +44,6 @@ export function swarmLog(transport: Transport, path: string, tty: (signal: Abort
       signal,
     );
     const framing = await framingRule.of(res.headers['content-type'], signal);
-    return { chunks: chunksOf(res.body, framing), timestamped: timestamps === true && framing === 'multiplexed' };
+    return { chunks: chunksOf(res.body, framing, timestamps === true) };
   }, options);
 }

@@ -1,5 +1,6 @@
 import type { Duplex } from 'node:stream';
 import { AbortError, ConnectionError } from '../errors.js';
+import { type QueuedReader, TAKE_QUEUED } from '../read-stream.js';
 
 /**
  * A connection the engine handed over after `101 Switching Protocols` (or the `200` older
@@ -127,7 +128,7 @@ export class SocketHijackedConnection implements HijackedConnection {
     return new ConnectionError(`Cannot ${what} ${this.#request}: the connection to the engine is closed.`, { cause });
   }
 
-  #outputIterator(init: HijackedSocketInit): AsyncIterator<Uint8Array> {
+  #outputIterator(init: HijackedSocketInit): QueuedReader {
     let pending: Uint8Array | undefined = init.leftover.length > 0 ? init.leftover : undefined;
     let remaining = init.contentLength ?? Number.POSITIVE_INFINITY;
     let finished = false;
@@ -145,35 +146,48 @@ export class SocketHijackedConnection implements HijackedConnection {
       remaining -= chunk.length;
       return { done: false, value: chunk };
     };
+    const broken = (err: unknown): IteratorResult<Uint8Array> => {
+      if (this.#closedByCaller) return finish();
+      finished = true;
+      this.#socket.destroy();
+      if (this.#signal?.aborted) throw new AbortError(`${this.#request} was aborted.`, { cause: this.#signal.reason });
+      throw new ConnectionError(
+        `The connection to the engine broke while reading the output of ${this.#request}: ${(err as Error).message}`,
+        { cause: err },
+      );
+    };
+    const stepped = (step: IteratorResult<Uint8Array>): IteratorResult<Uint8Array> => {
+      if (!step.done) return limit(step.value);
+      if (this.#signal?.aborted && !this.#closedByCaller) {
+        finish();
+        throw new AbortError(`${this.#request} was aborted.`, { cause: this.#signal.reason });
+      }
+      return finish();
+    };
+    const reader = init.reader as QueuedReader;
     return {
-      next: async () => {
-        if (finished || remaining === 0) return finish();
+      // No async frame per read: one `then` on the reader's promise (this is every chunk's path).
+      next: () => {
+        if (finished || remaining === 0) return Promise.resolve(finish());
         if (pending !== undefined) {
           const chunk = pending;
           pending = undefined;
-          return limit(chunk);
+          return Promise.resolve(limit(chunk));
         }
-        let step: IteratorResult<Uint8Array>;
-        try {
-          step = await init.reader.next();
-        } catch (err) {
-          if (this.#closedByCaller) return finish();
-          finished = true;
-          this.#socket.destroy();
-          if (this.#signal?.aborted) throw new AbortError(`${this.#request} was aborted.`, { cause: this.#signal.reason });
-          throw new ConnectionError(
-            `The connection to the engine broke while reading the output of ${this.#request}: ${(err as Error).message}`,
-            { cause: err },
-          );
+        return init.reader.next().then(stepped, broken);
+      },
+      // Chunks the reader already holds, synchronously (see TAKE_QUEUED).
+      [TAKE_QUEUED]: (): Uint8Array | undefined => {
+        if (finished || remaining === 0 || pending !== undefined) return undefined;
+        const chunk = reader[TAKE_QUEUED]?.();
+        if (chunk === undefined) return undefined;
+        if (chunk.length >= remaining) {
+          // The last bytes: hand them out through next(), which also ends the output.
+          pending = chunk;
+          return undefined;
         }
-        if (step.done) {
-          if (this.#signal?.aborted && !this.#closedByCaller) {
-            finish();
-            throw new AbortError(`${this.#request} was aborted.`, { cause: this.#signal.reason });
-          }
-          return finish();
-        }
-        return limit(step.value);
+        remaining -= chunk.length;
+        return chunk;
       },
       return: async () => {
         this.close();
