@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', 'packages/resources/src/generated/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', 'docs/api/**', 'packages/resources/src/generated/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -25,6 +25,7 @@ export {
   type RemoveImageOptions,
   type InspectImageOptions,
   type ImageHistoryOptions,
+  type ImageAttestationsOptions,
   type ExportImageOptions,
 } from './images/image.js';
 export { parseReference, formatReference, type ParsedReference } from './images/reference.js';

@@ -126,6 +126,12 @@ describe('services against a single-node swarm', () => {
     expect((err as Error).message).toMatch(/failed: No such image: /);
   });
 
+  it('a global service converges with one task per node (the engine’s DesiredTasks)', async () => {
+    const svc = await createService(0, IDLE, { Mode: { Global: {} } });
+    const { last } = await lastReport(svc);
+    expect([last.desired, last.running, last.tasks.map((t) => t.NodeID)]).toEqual([1, 1, [swarm!.nodeId]]);
+  });
+
   it('a replicated job converges once its tasks completed', async () => {
     const svc = await createService(0, ['sh', '-c', 'echo done'], { Mode: { ReplicatedJob: { MaxConcurrent: 2, TotalCompletions: 2 } } });
     const { last } = await lastReport(svc);

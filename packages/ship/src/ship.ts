@@ -17,7 +17,7 @@ export interface ShipOptions {
   exclude?: ContainerSelector;
   /** Containers without a checkpoint entry: their lines from this time on; default their whole log. */
   since?: TimeValue;
-  /** Where records go: `forward({...})`. */
+  /** Where records go: `forward({...})`. The shipper owns it: when shipping ends it is closed. */
   to: ForwardSender;
   /** Checkpoint file (JSON); without it, a restart ships every log again from `since`. */
   checkpoint?: string;
@@ -169,11 +169,15 @@ class ShipRun {
       await records?.return();
       // What was sent gets a while to be acked; then whatever is still unacked is dropped here
       // (the engine still has it: the next run ships it again from the checkpoint).
-      const flushed = await Promise.race([
-        to.flush().then(() => true, (err: unknown) => (err instanceof AbortError ? true : ((failure ??= err), true))),
+      await Promise.race([
+        to.flush().then(undefined, (err: unknown) => {
+          if (!(err instanceof AbortError)) failure ??= err;
+        }),
         delay(options.drainTimeoutMs ?? 5000),
       ]);
-      if (!flushed) to.destroy();
+      // Closed either way (nothing is left to ack once flushed): an open connection would keep
+      // the process alive after done().
+      to.destroy();
       clearInterval(timer);
       try {
         await checkpoint.save();

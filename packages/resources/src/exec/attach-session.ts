@@ -42,6 +42,7 @@ export class AttachSession extends OutputReader {
     return this.#conn.end();
   }
 
+  /** @internal */
   protected override get processOutput(): ProcessOutput {
     return this.#output;
   }

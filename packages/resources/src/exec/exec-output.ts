@@ -96,7 +96,10 @@ async function* only(chunks: AsyncIterable<Chunk>, name: 'stdout' | 'stderr'): A
  * (`for await`), or as `stdout`/`stderr` bytes; and `await using` closing them.
  */
 export abstract class OutputReader implements AsyncIterable<Chunk>, AsyncDisposable {
-  /** The output the subclass reads from. */
+  /**
+   * The output the subclass reads from.
+   * @internal
+   */
   protected abstract get processOutput(): ProcessOutput;
 
   /** Closes the connection below. */

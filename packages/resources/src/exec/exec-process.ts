@@ -133,6 +133,7 @@ export class ExecProcess extends OutputReader {
     return this.#inspect(id, options);
   }
 
+  /** @internal */
   protected override get processOutput(): ProcessOutput {
     return this.#output;
   }

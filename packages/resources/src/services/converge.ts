@@ -6,7 +6,7 @@ import { LazyStream } from '../lazy-stream.js';
 import { callJson } from '../operation/handlers.js';
 import { type DockerEvent, events } from '../system/events.js';
 
-/** One report of {@link converge}: how far the service is from what its spec asks for. */
+/** One report of {@link dockyard!Service.converge | `Service.converge()`}: how far the service is from what its spec asks for. */
 export interface ConvergeReport {
   /**
    * Tasks the spec asks for: the engine's `ServiceStatus.DesiredTasks` (else `Replicas`); for
