@@ -7,6 +7,7 @@ export { LogStream, type LogLinesOptions, type LogSource, type LogSides, type Op
 export { ExecProcess, type ExecOptions, type ExecExit, type ExecOutput, type ExecStdin } from './exec/exec-process.js';
 export { AttachSession } from './exec/attach-session.js';
 export { OutputReader } from './exec/exec-output.js';
+export { FramingRule, type Framing } from './framing.js';
 export { LazyStream, type LazyStreamHooks, type OpenSource } from './lazy-stream.js';
 export { ArchiveStream, type OpenArchive } from './archive/archive-stream.js';
 export { ArchiveEntryError, ArchiveSourceError } from './archive/errors.js';

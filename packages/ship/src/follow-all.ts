@@ -1,4 +1,4 @@
-import { type Docker, type DockerEvent, Fleet, NotFoundError, type ReconnectedEvent, type StreamName, type TimeValue } from 'dockyard';
+import { type Docker, type DockerEvent, Fleet, FramingRule, NotFoundError, type ReconnectedEvent, type StreamName, type TimeValue } from 'dockyard';
 import { setMaxListeners } from 'node:events';
 import { Channel } from './channel.js';
 import { EventTime } from './event-time.js';
@@ -273,9 +273,9 @@ class Follower {
       signal: this.signal,
       highWaterMark: FOLLOW_WINDOW,
     });
-    // Framing as the SDK decides it: the Content-Type (API 1.42+), else the container's TTY.
-    const type = String(res.headers['content-type'] ?? '');
-    const frames = new LogFrames(type.includes('raw-stream') || (!type.includes('multiplexed-stream') && tty));
+    // Framing by the SDK's one rule: the Content-Type (API 1.42+, never Podman's), else the TTY.
+    const framing = await new FramingRule(this.docker.transport, async () => tty).of(res.headers['content-type'], this.signal);
+    const frames = new LogFrames(framing === 'raw');
     // Every message of one socket read goes to the channel at once: one await per read, not per
     // line. The read is let go before waiting, so a paused follower holds only its lines.
     const reads: QueuedReads = res.body[Symbol.asyncIterator]();
