@@ -37,7 +37,7 @@ export class FramingRule {
    * undefined on newer engines, whose response will say.
    */
   async beforeRequest(signal: AbortSignal | undefined): Promise<Framing | undefined> {
-    const version = this.#transport.apiVersion ?? (await this.#transport.negotiate());
+    const version = this.#transport.apiVersion ?? (await this.#transport.negotiate({ signal }));
     return apiAtLeast(version, '1.42') ? undefined : this.fromTty(signal);
   }
 

@@ -211,10 +211,11 @@ export class Transport {
 
   /**
    * Pings the engine (once, shared by concurrent callers) and returns the API version every
-   * path will carry: the lower of the engine's and 1.55. Resolves at once when pinned.
+   * path will carry: the lower of the engine's and 1.55. Resolves at once when pinned. A
+   * `signal` lets this caller stop waiting (`AbortError`); the shared ping goes on for others.
    */
-  negotiate(): Promise<string> {
-    return this.#negotiator.negotiate();
+  negotiate(options: { signal?: AbortSignal | undefined } = {}): Promise<string> {
+    return this.#withSignal(() => this.#negotiator.negotiate(), { method: 'GET', path: '/_ping' }, options.signal);
   }
 
   /**

@@ -1,13 +1,10 @@
 import { jsonStream as decodeJsonStream, type JsonStreamOptions, type ProgressMessage } from '@dockyard/stream';
 import {
-  AbortError,
   type HijackedConnection,
   type RequestOptions,
-  TimeoutError,
   type Transport,
   type TransportResponse,
   CallDeadline,
-  linkAbort,
 } from '@dockyard/transport';
 import type { CallOptions, StreamOptions } from '../call-options.js';
 import { LazyStream } from '../lazy-stream.js';
@@ -232,25 +229,8 @@ async function withDeadlineSignal<T>(
 // The version gate, honouring the signal while the (shared, once-only) negotiation runs.
 async function gate(transport: Transport, op: Operation, signal: AbortSignal): Promise<void> {
   if (op.needs === undefined || op.needs.length === 0) return;
-  const version = transport.apiVersion ?? (await abortable(transport.negotiate(), signal, `${op.method} ${op.path}`));
+  const version = transport.apiVersion ?? (await transport.negotiate({ signal }));
   assertVersion(version, op.needs, `${op.method} ${op.path}`);
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal, request: string): Promise<T> {
-  if (signal.aborted) return Promise.reject(new AbortError(`${request} was aborted.`, { cause: signal.reason }));
-  return new Promise<T>((resolve, reject) => {
-    const unlink = linkAbort(signal, (reason) => reject(reason instanceof TimeoutError ? reason : new AbortError(`${request} was aborted.`, { cause: reason })));
-    promise.then(
-      (value) => {
-        unlink();
-        resolve(value);
-      },
-      (err: unknown) => {
-        unlink();
-        reject(err);
-      },
-    );
-  });
 }
 
 function describe(source: OperationSource): string {
