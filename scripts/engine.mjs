@@ -9,15 +9,14 @@
 //   3. the test image built FROM scratch around busybox-static;
 //   4. Debian's docker-registry on 127.0.0.1:5000 with htpasswd auth.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, copyFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
+import { BUSYBOX, testImageContext } from './test-image.mjs';
 import { join } from 'node:path';
 
 const env = JSON.parse(readFileSync(new URL('../packages/testkit/test-env.json', import.meta.url), 'utf8'));
 // socat, openssh-server and openssl serve the transport's TCP, TLS and ssh tests; time and curl the benchmarks.
 const PACKAGES = ['docker.io', 'busybox-static', 'docker-registry', 'apache2-utils', 'socat', 'openssh-server', 'openssl', 'time', 'curl', 'tmux'];
-const BUSYBOX = '/bin/busybox';
 
 function fail(message) {
   console.error(`engine: ${message}`);
@@ -108,23 +107,8 @@ async function ensureTestImage() {
   if (res.status === 200) return;
   if (res.status !== 404) fail(`inspecting ${ref}: ${res.status} ${res.body}`);
   if (!existsSync(BUSYBOX)) installMissingPackages();
-  // Context: the static busybox and a Dockerfile that installs its applets. Exec-form RUN
-  // needs no shell in the (scratch) base.
-  const dir = mkdtempSync(join(tmpdir(), 'dockyard-image-'));
+  const dir = testImageContext();
   try {
-    copyFileSync(BUSYBOX, join(dir, 'busybox'));
-    chmodSync(join(dir, 'busybox'), 0o755);
-    writeFileSync(
-      join(dir, 'Dockerfile'),
-      [
-        'FROM scratch',
-        'COPY busybox /bin/busybox',
-        'RUN ["/bin/busybox", "sh", "-c", "/bin/busybox --install -s /bin && mkdir -p /tmp /etc /root /usr/bin && chmod 1777 /tmp"]',
-        'ENV PATH=/bin:/usr/bin',
-        'CMD ["sh"]',
-        '',
-      ].join('\n'),
-    );
     const tar = spawn('tar', ['-c', '-C', dir, '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
     const built = await call('POST', `/build?t=${encodeURIComponent(ref)}&rm=1&forcerm=1`, {
       body: tar.stdout,

@@ -14,10 +14,10 @@
 //   4. `podman system service --time=0` on PODMAN_SOCKET, detached so it outlives this script.
 // dockerd's state (docker0, the DOCKER* iptables chains) is compared before and after.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { testImageContext } from './test-image.mjs';
+import { dirname } from 'node:path';
 
 const env = JSON.parse(readFileSync(new URL('../packages/testkit/test-env.json', import.meta.url), 'utf8'));
 /** Where the API service listens; `npm run test:podman` points DOCKER_HOST here. */
@@ -27,7 +27,6 @@ const CONTAINERS_CONF = '/etc/containers/containers.conf';
 const REGISTRIES_CONF = '/etc/containers/registries.conf.d/50-dockyard-test.conf';
 const MARKER = '# written by dockyard scripts/podman.mjs';
 const LOG = '/tmp/dockyard-podman.log';
-const BUSYBOX = '/bin/busybox';
 
 function fail(message) {
   console.error(`podman: ${message}`);
@@ -141,21 +140,8 @@ async function ensureService() {
 
 function ensureTestImage() {
   if (spawnSync('podman', ['image', 'exists', env.image]).status === 0) return;
-  const dir = mkdtempSync(join(tmpdir(), 'dockyard-podman-image-'));
+  const dir = testImageContext();
   try {
-    copyFileSync(BUSYBOX, join(dir, 'busybox'));
-    chmodSync(join(dir, 'busybox'), 0o755);
-    writeFileSync(
-      join(dir, 'Dockerfile'),
-      [
-        'FROM scratch',
-        'COPY busybox /bin/busybox',
-        'RUN ["/bin/busybox", "sh", "-c", "/bin/busybox --install -s /bin && mkdir -p /tmp /etc /root /usr/bin && chmod 1777 /tmp"]',
-        'ENV PATH=/bin:/usr/bin',
-        'CMD ["sh"]',
-        '',
-      ].join('\n'),
-    );
     run('podman', ['build', '--format', 'docker', '-t', env.image, dir]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
