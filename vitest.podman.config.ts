@@ -45,6 +45,12 @@ const NOT_ON_PODMAN: ReadonlyArray<{ file: string; test: string; why: string }> 
   { file: 'resources/test/one-shape.engine.test.ts', test: 'a detached exec returns once started and wait() follows it', why: 'Podman 4.3 reports a finished detached exec as Running (ExitCode 0) for good, so wait() never ends' },
   { file: 'resources/test/volumes-networks.engine.test.ts', test: 'prune removes unused networks matching a label', why: "Podman's network prune fails (500, `does not exist in database`) when a container is removed meanwhile, as parallel test files do" },
   { file: 'resources/test/attach-events-stats.engine.test.ts', test: 'a request the engine refuses (400) still throws; exact timeNano', why: 'Podman does not refuse `since` after `until`' },
+  { file: 'resources/test/more-engine.engine.test.ts', test: 'commit: a new image with the container’s changes', why: 'Podman names the committed image localhost/…, so its RepoTags differ' },
+  { file: 'resources/test/more-engine.engine.test.ts', test: 'login: right credentials resolve', why: "Podman's POST /auth speaks HTTPS to 127.0.0.1:5000, which serves plain HTTP" },
+  { file: 'resources/test/more-engine.engine.test.ts', test: 'distribution: the digest a push reported', why: 'GET /distribution/{name}/json is not supported by Podman 4.3 (404)' },
+  { file: 'resources/test/more-engine.engine.test.ts', test: 'build cache prune: what went and the bytes reclaimed', why: 'POST /build/prune is 404 in Podman 4.3' },
+  { file: 'resources/test/more-engine.engine.test.ts', test: 'attachWebSocket: stdin in, output out', why: 'Podman 4.3 refuses GET /containers/{id}/attach/ws' },
+  { file: 'ship/test/follow-all.engine.test.ts', test: 'follows selected containers (running and started later)', why: 'uses the `local` log driver (16 KiB parts without a newline), which Podman does not have' },
   // Engine identity: these transport tests prove "same engine" by /info's ID, which Podman
   // makes up anew on every call; the connectors themselves are engine-independent and run
   // against dockerd.
@@ -62,6 +68,12 @@ const FILES_NOT_ON_PODMAN: ReadonlyArray<{ file: string; why: string }> = [
     file: `cli/test/${name}.engine.test.ts`,
     why: "the `dockyard` command is held against the docker CLI talking to dockerd (its wording, exit codes, build and stats output, event actions); Podman's answers differ as the table in the README says, and the command makes no claim about them yet",
   })),
+  { file: 'resources/test/plugins.engine.test.ts', why: 'Podman has no managed plugins: /plugins/* is 404' },
+  { file: 'ship/test/oracle.engine.test.ts', why: "holds ship() against Docker's own fluentd log driver, which Podman does not have" },
+  {
+    file: 'ship/test/crash.engine.test.ts',
+    why: 'timed out (120 s) against Podman 4.3 in its first run and was not investigated yet; @dockyard/ship makes no Podman claim (README)',
+  },
   {
     file: 'resources/test/fleet-restart.engine.test.ts',
     why: "copies the test image into a private dockerd with save/load; Podman's save names it localhost/dockyard-test/busybox, so the short name is missing there (the fleet itself is engine-independent and runs against dockerd)",
