@@ -191,20 +191,10 @@ export class ForwardSender {
     }
     if (!batch) batch = this.#newBatch(tag, length);
     if (end < 0) {
-      if (batch.size + length > batch.buffer.byteLength) {
-        const grown = Buffer.allocUnsafe(Math.max(batch.buffer.byteLength * 2, batch.size + length));
-        batch.buffer.copy(grown, 0, 0, batch.size);
-        batch.buffer = grown;
-      }
+      growFor(batch, length);
       batch.buffer.set(entry as Uint8Array, batch.size);
     }
-    batch.size += length;
-    batch.count++;
-    batch.callbacks.push(callback ?? noop);
-    batch.tokens.push(token);
-    this.#stats.pendingBytes += length;
-    if (batch.count >= this.#batch.records || batch.size >= this.#batch.bytes) this.#seal(batch);
-    return !this.full;
+    return this.#added(batch, length, callback, token);
   }
 
   /**
@@ -227,16 +217,17 @@ export class ForwardSender {
       batch = undefined;
     }
     if (!batch) batch = this.#newBatch(tag, length);
-    if (batch.size + length > batch.buffer.byteLength) {
-      const grown = Buffer.allocUnsafe(Math.max(batch.buffer.byteLength * 2, batch.size + length));
-      batch.buffer.copy(grown, 0, 0, batch.size);
-      batch.buffer = grown;
-    }
+    growFor(batch, length);
     const buffer = batch.buffer;
     let at = writeEntryTime(buffer, batch.size, time, this.#mode);
     buffer.set(template.head, at);
     at = writeTemplateValue(buffer, at + template.head.byteLength, value, bytes);
     buffer.set(template.tail, at);
+    return this.#added(batch, length, callback, token);
+  }
+
+  // Counts a record just written at the batch's end; seals the batch once a bound is reached.
+  #added(batch: Batch, length: number, callback: SendCallback | undefined, token: unknown): boolean {
     batch.size += length;
     batch.count++;
     batch.callbacks.push(callback ?? noop);
@@ -534,4 +525,12 @@ function isHelo(message: unknown): boolean {
  */
 export function forward(options: ForwardOptions = {}): ForwardSender {
   return new ForwardSender(options);
+}
+
+/** Makes room for `length` more bytes in a batch's buffer (doubling, so appends stay amortised O(1)). */
+function growFor(batch: Batch, length: number): void {
+  if (batch.size + length <= batch.buffer.byteLength) return;
+  const grown = Buffer.allocUnsafe(Math.max(batch.buffer.byteLength * 2, batch.size + length));
+  batch.buffer.copy(grown, 0, 0, batch.size);
+  batch.buffer = grown;
 }
