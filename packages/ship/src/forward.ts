@@ -202,6 +202,8 @@ export class ForwardSender {
    * fixed fields pre-encoded once, only `value` encoded per record. The same bytes as `write()`
    * of the whole record; `ship()` sends each container's lines this way. `value` as bytes is
    * sent as they are, as a MessagePack str (the engine's UTF-8, as Docker's fluentd driver does).
+   *
+   * @internal `ship()`'s fast path; use {@link ForwardSender.write}.
    */
   writeTemplated(tag: string, time: EventTime, template: RecordTemplate, value: string | Uint8Array, callback?: SendCallback, token?: unknown): boolean {
     if (this.#fatal) {
