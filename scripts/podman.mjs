@@ -51,6 +51,41 @@ function ping() {
   });
 }
 
+/** One API call on Podman's socket: status and body text. */
+function call(method, path, body) {
+  return new Promise((resolve) => {
+    const req = http.request(
+      { socketPath: PODMAN_SOCKET, method, path, timeout: 30_000, headers: body === undefined ? {} : { 'Content-Type': 'application/json' } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', (err) => resolve({ status: 0, text: err.message }));
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+/**
+ * Whether the service can still run a container through the API. A long-lived service was
+ * seen answering pings while every container start failed (500 `write child: broken pipe`);
+ * the podman CLI, which does not go through it, still worked.
+ */
+async function serviceRunsContainers() {
+  const created = await call('POST', '/v1.41/containers/create', { Image: env.image, Cmd: ['true'], Labels: { [env.testLabel]: 'podman-health' } });
+  if (created.status !== 201) return false;
+  const id = JSON.parse(created.text).Id;
+  const started = await call('POST', `/v1.41/containers/${id}/start`);
+  const ok = started.status === 204 || started.status === 304;
+  // Removing a container while it exits can fail on Podman: let it finish first.
+  if (ok) await call('POST', `/v1.41/containers/${id}/wait`);
+  await call('DELETE', `/v1.41/containers/${id}?force=1`);
+  return ok;
+}
+
 /** dockerd's footprint this script must leave alone: docker0 and docker's iptables rules. */
 function dockerState() {
   const link = spawnSync('ip', ['-o', 'link', 'show', 'docker0'], { encoding: 'utf8' }).stdout.replace(/\s+state \S+.*$/s, '');
@@ -155,6 +190,13 @@ if (configure() && (await ping())) {
 }
 ensureTestImage();
 await ensureService();
+if (!(await serviceRunsContainers())) {
+  console.error(`podman: the service on ${PODMAN_SOCKET} answers but cannot start containers; starting a fresh one`);
+  spawnSync('pkill', ['-f', `podman system service --time=0 unix://${PODMAN_SOCKET}`]);
+  for (let i = 0; i < 40 && (await ping()); i++) await new Promise((r) => setTimeout(r, 250));
+  await ensureService();
+  if (!(await serviceRunsContainers())) fail(`podman system service on ${PODMAN_SOCKET} cannot start containers (see ${LOG})`);
+}
 const after = dockerState();
 if (after !== before) fail(`dockerd's state changed (docker0 or its iptables rules):\n--- before\n${before}\n--- after\n${after}`);
 const headers = await ping();
