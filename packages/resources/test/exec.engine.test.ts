@@ -54,7 +54,8 @@ describe('exec against the engine', () => {
   });
 
   it('a TTY exec comes raw as stdout and can be resized', async () => {
-    const proc = c.exec(['sh', '-c', 'sleep 0.2; stty size; echo to-stderr >&2'], { tty: true });
+    // The shell waits (up to 10 s) for the resize instead of racing a fixed sleep against it.
+    const proc = c.exec(['sh', '-c', 'for i in $(seq 200); do [ "$(stty size)" = "33 111" ] && break; sleep 0.05; done; stty size; echo to-stderr >&2'], { tty: true });
     await proc.resize({ h: 33, w: 111 });
     const { stdout, stderr, exitCode } = await proc.output();
     expect(exitCode).toBe(0);
