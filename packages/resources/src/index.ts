@@ -90,7 +90,7 @@ export type { DistributionOptions } from './images/distribution.js';
 export type { RunOptions, RunResult, LiveOutput } from './run.js';
 export { ContainerError, type ContainerErrorDetails } from './container-error.js';
 export type { Filters } from './filters.js';
-export type { TimeValue } from './time-value.js';
+export { encodeTime, type TimeValue } from './time-value.js';
 export type * from './generated/engine-api.js';
 /** Every engine type, including those whose names the handles take (`Engine.Volume`, `Engine.Service`, ...). */
 export type * as Engine from './generated/engine-api.js';

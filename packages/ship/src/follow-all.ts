@@ -1,4 +1,4 @@
-import { type Docker, type DockerEvent, Fleet, FramingRule, NotFoundError, type ReconnectedEvent, type StreamName, type TimeValue } from 'dockyard';
+import { type Docker, type DockerEvent, Fleet, FramingRule, encodeTime, NotFoundError, type ReconnectedEvent, type StreamName, type TimeValue } from 'dockyard';
 import { setMaxListeners } from 'node:events';
 import { Channel } from './channel.js';
 import { EventTime } from './event-time.js';
@@ -241,7 +241,7 @@ class Follower {
    */
   async #read(container: ContainerInfo, tty: boolean, until: string | undefined): Promise<boolean> {
     const position = this.#positions.get(container.id) ?? this.options.resume?.(container.id);
-    const since = position ? EventTime.fromRfc3339(position.time).toUnixString() : encodeSince(this.options.since);
+    const since = position ? EventTime.fromRfc3339(position.time).toUnixString() : encodeTime(this.options.since);
     let skip = position?.count ?? 0;
     // This container's read position, updated in place (it is this follower's own).
     const last: LogPosition = position ? { ...position } : { time: '', count: 0 };
@@ -323,15 +323,6 @@ const TAKE_QUEUED = Symbol.for('dockyard.takeQueued');
 type QueuedReads = AsyncIterator<Uint8Array> & { [TAKE_QUEUED]?: () => Uint8Array | undefined };
 
 /** `since` as the engine's query takes it (Unix seconds for a Date). */
-function encodeSince(value: TimeValue | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) throw new TypeError('Invalid Date passed as since.');
-    return (value.getTime() / 1000).toFixed(3);
-  }
-  return String(value);
-}
-
 function isReconnected(event: DockerEvent | ReconnectedEvent): event is ReconnectedEvent {
   return event.Type === 'dockyard' && event.Action === 'reconnected';
 }

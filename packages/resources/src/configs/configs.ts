@@ -1,4 +1,4 @@
-import { DockerError, enginePath, type Transport } from '@dockyard/transport';
+import { enginePath, type Transport } from '@dockyard/transport';
 import type { CallOptions } from '../call-options.js';
 import type {
   IDResponse,
@@ -9,6 +9,7 @@ import type {
   ConfigUpdateBody,
   ConfigUpdateQuery,
 } from '../generated/engine-api.js';
+import { createdId } from '../operation/created-id.js';
 import { callJson, callUnit } from '../operation/handlers.js';
 import type { QueryOptions } from '../operation/query-options.js';
 
@@ -82,11 +83,8 @@ export class Configs {
 
   /** `POST /configs/create`: resolves with a handle on the new config (by ID). */
   async create(spec: ConfigCreateBody, options: CallOptions = {}): Promise<Config> {
-    // The spec says `Id` (IDResponse); engines send `ID`.
     const res = await callJson<IDResponse & { ID?: string }>(this.#transport, { method: 'POST', path: '/configs/create', body: spec }, options);
-    const Id = res.ID ?? res.Id;
-    if (!Id) throw new DockerError('The engine answered the config create without an ID.');
-    return new Config(this.#transport, Id);
+    return new Config(this.#transport, createdId(res, 'config'));
   }
 
   /** `GET /configs`. */

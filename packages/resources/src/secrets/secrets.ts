@@ -1,4 +1,4 @@
-import { DockerError, enginePath, type Transport } from '@dockyard/transport';
+import { enginePath, type Transport } from '@dockyard/transport';
 import type { CallOptions } from '../call-options.js';
 import type {
   IDResponse,
@@ -9,6 +9,7 @@ import type {
   SecretUpdateBody,
   SecretUpdateQuery,
 } from '../generated/engine-api.js';
+import { createdId } from '../operation/created-id.js';
 import { callJson, callUnit } from '../operation/handlers.js';
 import type { QueryOptions } from '../operation/query-options.js';
 
@@ -82,11 +83,8 @@ export class Secrets {
 
   /** `POST /secrets/create`: resolves with a handle on the new secret (by ID). */
   async create(spec: SecretCreateBody, options: CallOptions = {}): Promise<Secret> {
-    // The spec says `Id` (IDResponse); engines send `ID`.
     const res = await callJson<IDResponse & { ID?: string }>(this.#transport, { method: 'POST', path: '/secrets/create', body: spec }, options);
-    const Id = res.ID ?? res.Id;
-    if (!Id) throw new DockerError('The engine answered the secret create without an ID.');
-    return new Secret(this.#transport, Id);
+    return new Secret(this.#transport, createdId(res, 'secret'));
   }
 
   /** `GET /secrets`. */
