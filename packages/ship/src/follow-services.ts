@@ -15,7 +15,8 @@ export function splitDetails(data: Uint8Array): { details: Record<string, string
     const eq = pair.indexOf('=');
     if (eq <= 0) return { details: {}, rest: data }; // not a details prefix
     try {
-      details[unescapeQuery(pair.slice(0, eq))] = unescapeQuery(pair.slice(eq + 1));
+      // Defined, not assigned: a label named `__proto__` is data, not the object's prototype.
+      Object.defineProperty(details, unescapeQuery(pair.slice(0, eq)), { value: unescapeQuery(pair.slice(eq + 1)), enumerable: true, writable: true, configurable: true });
     } catch {
       return { details: {}, rest: data }; // not URL-encoded: not a details prefix
     }
