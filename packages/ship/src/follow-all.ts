@@ -3,7 +3,8 @@ import { setMaxListeners } from 'node:events';
 import { Channel } from './channel.js';
 import { EventTime } from './event-time.js';
 import { ServiceFollower } from './follow-services.js';
-import { LogFrames } from './log-frames.js';
+import { type LogCutter, LogFrames } from './log-frames.js';
+import { TtyMessages } from './tty-messages.js';
 import { Permits } from './permits.js';
 import { LineMerger, type MergedLine } from './line-merger.js';
 import { type ContainerSelector, selects } from './select.js';
@@ -29,7 +30,7 @@ export interface LogRecord {
   stream: StreamName;
   /** The engine's own time of the line (RFC 3339, to the nanosecond): see {@link EventTime.fromRfc3339}. */
   time: string;
-  /** The line without its `\n`; lines the engine split at 16 KiB are joined back. */
+  /** The line without its `\n` (a TTY's `\r` before it stays); lines the engine split at 16 KiB are joined back. */
   log: string;
   /** Which engine, when following a fleet. */
   engine?: string;
@@ -78,7 +79,8 @@ const FOLLOWED_EVENTS = ['start', 'restart', 'die', 'destroy'];
  * Every selected container's log lines as one async iterable: the containers running at
  * start and those started later (through the engine's events, resubscribed if the event
  * stream breaks). Each container's log is read with the engine's timestamps, its 16 KiB
- * parts joined back into lines, stdout and stderr kept apart. A container that stops and
+ * parts joined back into lines, stdout and stderr kept apart; a TTY container's unframed log
+ * is cut at the engine's timestamps (see `TtyMessages`). A container that stops and
  * starts again is followed from where its log was left, not from its start.
  *
  * Without `since` or `resume`, a container's whole log is read (what `docker logs` shows).
@@ -275,7 +277,8 @@ class Follower {
     });
     // Framing by the SDK's one rule: the Content-Type (API 1.42+, never Podman's), else the TTY.
     const framing = await new FramingRule(this.docker.transport, async () => tty).of(res.headers['content-type'], this.signal);
-    const frames = new LogFrames(framing === 'raw');
+    // A TTY's log is not framed: its messages are told apart by their timestamps.
+    const frames: LogCutter = framing === 'raw' ? new TtyMessages() : new LogFrames();
     // Every message of one socket read goes to the channel at once: one await per read, not per
     // line. The read is let go before waiting, so a paused follower holds only its lines.
     const reads: QueuedReads = res.body[Symbol.asyncIterator]();
@@ -302,7 +305,7 @@ class Follower {
       throw err;
     }
     if (this.signal.aborted) return false;
-    frames.end();
+    frames.end(onMessage);
     for (const line of merger.flush()) add(line);
     this.channel.pushAll(batch);
     return true;

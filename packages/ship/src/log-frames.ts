@@ -10,19 +10,24 @@ const STREAM_NAMES: readonly StreamName[] = ['stdout', 'stdout', 'stderr'];
 /** Called once per log message: its stream, the engine's time (`timestamps=1`) and its bytes. */
 export type OnMessage = (stream: StreamName, time: string | undefined, data: Buffer) => void;
 
+/** What cuts a log's bytes into messages: {@link LogFrames}, or `TtyMessages` for a TTY's log. */
+export interface LogCutter {
+  push(chunk: Buffer, onMessage: OnMessage): void;
+  /** The log ended: passes on what it held, or throws if it ended inside a message. */
+  end(onMessage: OnMessage): void;
+}
+
 /**
  * A followed log's bytes, as they come off the socket, cut into the engine's log messages
  * synchronously, a whole socket read at a time (no promise per message, as `logs()` gives
  * one per frame). Framed (non-TTY) output: one message per frame, the frame joined when it
- * spans reads, its `<RFC 3339 nano> ` prefix split off. Raw (TTY) output has no message
- * boundaries: each read is one message, its time unknown.
+ * spans reads, its `<RFC 3339 nano> ` prefix split off. (A TTY's unframed log: `TtyMessages`.)
  *
  * Why not `container.logs()`: ship needs each frame whole (a 16 KiB frame without `\n` is a
  * part of a longer line, a shorter one the end of it), and at 200 000 records/s the per-frame
  * promises of an iterator are a third of the CPU.
  */
-export class LogFrames {
-  readonly #raw: boolean;
+export class LogFrames implements LogCutter {
   readonly #header = Buffer.alloc(HEADER_SIZE);
   #headerFill = 0;
   /** Stream byte of the frame whose payload continues in the next read, or -1 between frames. */
@@ -31,16 +36,8 @@ export class LogFrames {
   #received = 0;
   #parts: Buffer[] = [];
 
-  constructor(raw: boolean) {
-    this.#raw = raw;
-  }
-
   /** Cuts one read into messages, calling `onMessage` for each complete one. */
   push(chunk: Buffer, onMessage: OnMessage): void {
-    if (this.#raw) {
-      if (chunk.byteLength > 0) onMessage('stdout', undefined, chunk);
-      return;
-    }
     const end = chunk.byteLength;
     let pos = 0;
     if (this.#type >= 0) pos = this.#continuePayload(chunk, 0, onMessage);

@@ -62,4 +62,30 @@ describe("ship() against Docker's own fluentd driver (the oracle)", () => {
     expect(first?.record).toMatchObject({ container_id: c.id, 'ship.extra': 'label-value', SHIP_ENV: 'from-env' });
     expect(typeof first?.time).toBe('object');
   });
+
+  it('a TTY container: the same records and EventTimes (the engine time split off, the TTY\'s \\r kept as the driver keeps it)', async () => {
+    const viaDriver = await new Receiver().start();
+    const viaShip = await new Receiver().start();
+    resources.defer(() => viaDriver.stop());
+    resources.defer(() => viaShip.stop());
+    const group = uniqueName('oracle-tty');
+    const lines = 100;
+    const c = await createContainer(docker, resources, {
+      Tty: true,
+      Cmd: ['sh', '-c', `i=0; while [ $i -lt ${lines} ]; do echo "tty $i ünïcödé"; printf 'half '; printf "whole $i\\n"; echo "err $i" >&2; i=$((i+1)); done; stty -onlcr; echo plain; ${IDLE}`],
+      Labels: { 'ship.group': group },
+      HostConfig: { LogConfig: { Type: 'fluentd', Config: { 'fluentd-address': `127.0.0.1:${viaDriver.port}`, 'fluentd-sub-second-precision': 'true', tag: TAG } } },
+    });
+    await c.start();
+    const abort = new AbortController();
+    const shipper = ship({ source: docker, include: { label: [`ship.group=${group}`] }, to: forward({ port: viaShip.port, ack: true, tag: TAG }), signal: abort.signal });
+    const total = lines * 3 + 1;
+    await Promise.all([viaDriver.waitFor(total), viaShip.waitFor(total)]);
+    abort.abort();
+    await shipper.done();
+    expect(viaShip.entries).toHaveLength(total);
+    expect(comparable(viaShip.entries)).toEqual(comparable(viaDriver.entries));
+    expect(viaShip.logs().slice(0, 3)).toEqual(['tty 0 ünïcödé\r', 'half whole 0\r', 'err 0\r']);
+    expect(viaShip.logs().at(-1)).toBe('plain');
+  });
 });

@@ -37,7 +37,7 @@ describe('LogFrames (ship reads the log bytes itself)', () => {
       // A payload that starts with a space would be taken for an empty prefix: not what the engine writes.
       const input = messages.map(([type, time, data]) => [type, time, time === undefined ? Buffer.from(data).toString('latin1').replaceAll(' ', '_') : Buffer.from(data).toString('latin1')] as const);
       const bytes = Buffer.concat(input.map(([type, time, text]) => frame(type, Buffer.from(time === undefined ? text : `${time} ${text}`, 'latin1'))));
-      const frames = new LogFrames(false);
+      const frames = new LogFrames();
       const got: Message[] = [];
       for (const part of cut(bytes, cuts)) frames.push(part, (stream, time, data) => got.push([stream, time, data.toString('latin1')]));
       frames.end();
@@ -48,19 +48,12 @@ describe('LogFrames (ship reads the log bytes itself)', () => {
   it('a log that ends inside a frame, a system-error frame or a bad stream byte throw a DockerError, never a silent drop', () => {
     const whole = frame(1, Buffer.from('2024-05-01T10:00:00.123456789Z hello\n'));
     for (let n = 1; n < whole.byteLength; n++) {
-      const frames = new LogFrames(false);
+      const frames = new LogFrames();
       frames.push(whole.subarray(0, n), () => {});
       expect(() => frames.end()).toThrow(DockerError);
     }
-    expect(() => new LogFrames(false).push(frame(3, Buffer.from('boom')), () => {})).toThrow(/boom/);
-    expect(() => new LogFrames(false).push(frame(7, Buffer.from('x')), () => {})).toThrow(DockerError);
-  });
-
-  it('raw (TTY) output: each read is one message without a time', () => {
-    const got: Message[] = [];
-    const frames = new LogFrames(true);
-    frames.push(Buffer.from('abc'), (stream, time, data) => got.push([stream, time, data.toString()]));
-    expect(got).toEqual([['stdout', undefined, 'abc']]);
+    expect(() => new LogFrames().push(frame(3, Buffer.from('boom')), () => {})).toThrow(/boom/);
+    expect(() => new LogFrames().push(frame(7, Buffer.from('x')), () => {})).toThrow(DockerError);
   });
 });
 
