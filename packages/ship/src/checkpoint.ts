@@ -55,6 +55,11 @@ export class Checkpoint {
     this.#dirty = true;
   }
 
+  /** Drops a container's entry (its logs are gone with it): the next write leaves it out. */
+  forget(containerId: string): void {
+    if (this.positions.delete(containerId)) this.#dirty = true;
+  }
+
   /** Writes the file if anything advanced since the last write (one write at a time). */
   save(): Promise<void> {
     this.#writing = this.#writing.then(() => this.#write());

@@ -105,22 +105,38 @@ export function followAll(source: Docker | Fleet, options: FollowAllOptions = {}
 /** A {@link LogRecord} whose line may be its bytes (see {@link followInto}). */
 export type LogLine = Omit<LogRecord, 'log'> & { log: string | Uint8Array };
 
+/** With `removals`: a container was destroyed, and every line of it that was read is in the channel before this. */
+export interface ContainerRemoved {
+  removed: string;
+}
+
+/** What {@link followInto} takes besides {@link FollowAllOptions}. */
+export interface FollowIntoOptions extends FollowAllOptions {
+  /** Lines as bytes (the UTF-8 the engine sent, parts joined), not strings. */
+  lineBytes?: boolean;
+  /** A {@link ContainerRemoved} after the last line of each destroyed container. */
+  removals?: boolean;
+}
+
 /**
  * {@link followAll}'s records as the channel they arrive in (`ship()` takes them a batch at a
- * time). With `lineBytes`, a container's lines stay bytes (the UTF-8 the engine sent, parts
- * joined): `ship()` copies them into its batches without making strings.
+ * time). With `lineBytes`, a container's lines stay bytes: `ship()` copies them into its
+ * batches without making strings. With `removals`, destroyed containers are announced in the
+ * channel after their last line (`ship()` then drops their checkpoint entries).
  */
-export function followInto(source: Docker | Fleet, options: FollowAllOptions & { lineBytes?: boolean } = {}): Channel<LogLine> {
+export function followInto(source: Docker | Fleet, options: FollowIntoOptions & { removals: true }): Channel<LogLine | ContainerRemoved>;
+export function followInto(source: Docker | Fleet, options?: FollowIntoOptions & { removals?: false }): Channel<LogLine>;
+export function followInto(source: Docker | Fleet, options: FollowIntoOptions = {}): Channel<LogLine | ContainerRemoved> | Channel<LogLine> {
   const abort = new AbortController();
   // One listener per followed container's request: hundreds are expected, not a leak.
   setMaxListeners(0, abort.signal);
   const onAbort = (): void => abort.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  const channel = new Channel<LogLine>(options.highWaterMark ?? 1024, () => abort.abort());
+  const channel = new Channel<LogLine | ContainerRemoved>(options.highWaterMark ?? 1024, () => abort.abort());
   // A fleet: one follower per engine into the same channel, each record naming its engine.
   const engines: Array<[string | undefined, Docker]> = source instanceof Fleet ? [...source.engines] : [[undefined, source]];
   const followers: Array<{ run(): Promise<void> }> = options.services
-    ? engines.map(([, docker]) => new ServiceFollower(docker, options, channel, abort.signal))
+    ? engines.map(([, docker]) => new ServiceFollower(docker, options, channel as Channel<LogLine>, abort.signal))
     : engines.map(([name, docker]) => new Follower(docker, name, options, channel, abort.signal, options.lineBytes === true, new Permits(BACKLOG_READERS)));
   abort.signal.addEventListener('abort', () => channel.end(), { once: true });
   if (options.signal?.aborted) abort.abort();
@@ -136,12 +152,14 @@ class Follower {
   readonly #active = new Set<string>();
   /** Where each container seen so far was read up to. */
   readonly #positions = new Map<string, LogPosition>();
+  /** The reading of each container being read now: settles once its lines are all in the channel. */
+  readonly #reading = new Map<string, Promise<void>>();
 
   constructor(
     readonly docker: Docker,
     readonly engine: string | undefined,
-    readonly options: FollowAllOptions,
-    readonly channel: Channel<LogLine>,
+    readonly options: FollowIntoOptions,
+    readonly channel: Channel<LogLine | ContainerRemoved>,
     readonly signal: AbortSignal,
     readonly lineBytes: boolean,
     /** Who may read a backlog now: see {@link BACKLOG_READERS}. */
@@ -185,13 +203,25 @@ class Follower {
     const id = event.Actor?.ID;
     if (!id) return;
     if (event.Action === 'start' || event.Action === 'restart') this.#start(id);
-    else if (event.Action === 'destroy' && !this.#active.has(id)) this.#positions.delete(id);
+    else if (event.Action === 'destroy') void this.#removed(id);
+  }
+
+  /** A destroyed container: once its reading ended, it is forgotten (and announced after its last line). */
+  async #removed(id: string): Promise<void> {
+    await this.#reading.get(id);
+    if (this.#active.has(id)) return;
+    this.#positions.delete(id);
+    if (this.options.removals) this.channel.push({ removed: id });
   }
 
   #start(id: string): void {
     if (this.#active.has(id) || this.signal.aborted) return;
     this.#active.add(id);
-    void this.#follow(id).finally(() => this.#active.delete(id));
+    const reading = this.#follow(id).finally(() => {
+      this.#active.delete(id);
+      this.#reading.delete(id);
+    });
+    this.#reading.set(id, reading);
   }
 
   /** Reads one container's log until it stops (or the follow is aborted), retrying broken reads. */

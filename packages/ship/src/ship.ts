@@ -3,7 +3,7 @@ import { Checkpoint } from './checkpoint.js';
 import { DEFAULT_TAG, driverRecord, driverTemplates, type DriverTemplates, expandTag, extraAttributes } from './driver-record.js';
 import { EventTime } from './event-time.js';
 import type { Channel } from './channel.js';
-import { followInto, type LogLine, type LogPosition, type LogRecord } from './follow-all.js';
+import { type ContainerRemoved, followInto, type LogLine, type LogPosition, type LogRecord } from './follow-all.js';
 import type { ForwardSender, SendCallback } from './forward.js';
 import type { ContainerSelector } from './select.js';
 
@@ -41,6 +41,8 @@ export interface ContainerShipState {
   position: LogPosition | undefined;
   /** Milliseconds from the last acked line's time to now. */
   lagMs: number | undefined;
+  /** The container was destroyed: its checkpoint entry is dropped once every line read of it is acked. */
+  removed: boolean;
 }
 
 /** A snapshot of {@link Shipper.status}. */
@@ -116,7 +118,7 @@ class ShipRun {
         }),
       options.checkpointIntervalMs ?? 1000,
     );
-    let records: Channel<LogLine> | undefined;
+    let records: Channel<LogLine | ContainerRemoved> | undefined;
     const aborted = new Promise<void>((resolve) => this.#abort.signal.addEventListener('abort', () => resolve(), { once: true }));
     try {
       records = followInto(options.source, {
@@ -126,22 +128,31 @@ class ShipRun {
         resume: (id) => checkpoint.positions.get(id),
         signal: this.#abort.signal,
         lineBytes: true,
+        removals: true,
       });
       const tags = new Map<string, SendAs>();
       // A batch of records per await (what the followers read since), not one each.
       for (let batch = await records.take(TAKE); batch !== undefined; batch = await records.take(TAKE)) {
         for (const record of batch) {
+          if ('removed' in record) {
+            // Its logs went with it: its entry can never be used again, once all it read is acked.
+            const removed = this.#containers.get(record.removed);
+            if (removed) removed.removed = true;
+            if (!removed || removed.acked === removed.read) checkpoint.forget(record.removed);
+            continue;
+          }
           const { container } = record;
           let state = this.#containers.get(container.id);
           if (!state) {
             const resumed = checkpoint.positions.get(container.id);
-            const acked: ContainerShipState = { id: container.id, name: container.name, read: 0, acked: 0, position: resumed, lagMs: undefined };
+            const acked: ContainerShipState = { id: container.id, name: container.name, read: 0, acked: 0, position: resumed, lagMs: undefined, removed: false };
             // One callback per container; each record's position comes back as its token.
             const onAck = (err?: Error, token?: unknown): void => {
               if (err) return;
               acked.acked++;
               acked.position = token as LogPosition;
-              checkpoint.advance(container.id, token as LogPosition);
+              if (acked.removed && acked.acked === acked.read) checkpoint.forget(container.id);
+              else checkpoint.advance(container.id, token as LogPosition);
             };
             state = Object.assign(acked, { readPosition: resumed, onAck });
             this.#containers.set(container.id, state);

@@ -25,6 +25,21 @@ describe('Checkpoint', () => {
     expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ version: 1 });
   });
 
+  it('a forgotten entry is left out of the next write; forgetting one it does not hold writes nothing', async () => {
+    const path = join(dir(), 'cp.json');
+    const cp = await Checkpoint.load(path);
+    cp.advance('gone', { time: '2026-01-01T00:00:00Z', count: 1 });
+    cp.advance('kept', { time: '2026-01-01T00:00:01Z', count: 1 });
+    await cp.save();
+    cp.forget('gone');
+    await cp.save();
+    expect([...(await Checkpoint.load(path)).positions.keys()]).toEqual(['kept']);
+    writeFileSync(path, 'replaced by hand');
+    cp.forget('never-there');
+    await cp.save();
+    expect(readFileSync(path, 'utf8')).toBe('replaced by hand');
+  });
+
   it('a file that is not a checkpoint is refused with CheckpointError, not taken as empty', async () => {
     const d = dir();
     for (const [name, text] of [['torn.json', '{"version":1,"contai'], ['other.json', '{"hello":1}'], ['bad.json', '{"version":1,"containers":{"x":{"time":5,"count":1}}}']]) {
