@@ -6,15 +6,22 @@ import type { LogPosition } from './follow-all.js';
 interface CheckpointFile {
   version: 1;
   containers: Record<string, LogPosition>;
+  /** Swarm tasks (`ship({ services: true })`), by task ID; absent when there are none. */
+  tasks?: Record<string, LogPosition>;
 }
 
+/** Which entries: containers' (by container ID) or swarm tasks' (by task ID). */
+export type CheckpointBook = 'containers' | 'tasks';
+
 /**
- * Per-container positions in a JSON file, replaced atomically: written to a temp file,
+ * Per-container (and per swarm task) positions in a JSON file, replaced atomically: written to a temp file,
  * fsynced, renamed over the old one, and the directory fsynced, so a crash at any point
  * leaves either the old or the new file, never a torn one.
  */
 export class Checkpoint {
   readonly positions = new Map<string, LogPosition>();
+  /** Swarm tasks' positions, by task ID. */
+  readonly tasks = new Map<string, LogPosition>();
   #dirty = false;
   #writing: Promise<void> = Promise.resolve();
 
@@ -40,24 +47,29 @@ export class Checkpoint {
     if (parsed?.version !== 1 || typeof parsed.containers !== 'object' || parsed.containers === null) {
       throw new CheckpointError(`checkpoint ${path} is not a dockyard ship checkpoint (version 1)`);
     }
-    for (const [id, position] of Object.entries(parsed.containers)) {
-      if (typeof position?.time !== 'string' || !Number.isSafeInteger(position.count) || position.count < 0) {
-        throw new CheckpointError(`checkpoint ${path}: container ${id} has no valid position`);
+    if (parsed.tasks !== undefined && (typeof parsed.tasks !== 'object' || parsed.tasks === null)) {
+      throw new CheckpointError(`checkpoint ${path}: its tasks are not an object`);
+    }
+    for (const [book, entries, what] of [[checkpoint.positions, parsed.containers, 'container'], [checkpoint.tasks, parsed.tasks ?? {}, 'task']] as const) {
+      for (const [id, position] of Object.entries(entries)) {
+        if (typeof position?.time !== 'string' || !Number.isSafeInteger(position.count) || position.count < 0) {
+          throw new CheckpointError(`checkpoint ${path}: ${what} ${id} has no valid position`);
+        }
+        book.set(id, { time: position.time, count: position.count });
       }
-      checkpoint.positions.set(id, { time: position.time, count: position.count });
     }
     return checkpoint;
   }
 
-  /** Records that a container's lines up to `position` were acked. */
-  advance(containerId: string, position: LogPosition): void {
-    this.positions.set(containerId, position);
+  /** Records that a container's (or a task's) lines up to `position` were acked. */
+  advance(id: string, position: LogPosition, book: CheckpointBook = 'containers'): void {
+    (book === 'tasks' ? this.tasks : this.positions).set(id, position);
     this.#dirty = true;
   }
 
-  /** Drops a container's entry (its logs are gone with it): the next write leaves it out. */
-  forget(containerId: string): void {
-    if (this.positions.delete(containerId)) this.#dirty = true;
+  /** Drops a container's (or a task's) entry: the next write leaves it out. */
+  forget(id: string, book: CheckpointBook = 'containers'): void {
+    if ((book === 'tasks' ? this.tasks : this.positions).delete(id)) this.#dirty = true;
   }
 
   /** Writes the file if anything advanced since the last write (one write at a time). */
@@ -70,6 +82,7 @@ export class Checkpoint {
     if (!this.#dirty || this.path === undefined) return;
     this.#dirty = false;
     const body: CheckpointFile = { version: 1, containers: Object.fromEntries(this.positions) };
+    if (this.tasks.size > 0) body.tasks = Object.fromEntries(this.tasks);
     const temp = `${this.path}.tmp-${process.pid}`;
     try {
       const file = await open(temp, 'w');

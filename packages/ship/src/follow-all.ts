@@ -57,10 +57,11 @@ export interface FollowAllOptions {
   /** Lines from this time on (`'10m'`, a Date, Unix seconds) for containers without a `resume` position; default each container's whole log. */
   since?: TimeValue;
   /**
-   * Where each container was read up to (e.g. from a checkpoint): its log resumes after that
-   * line. Lines with the same time are told apart by their position, not dropped.
+   * Where each container (with `services: true`, each task, by task ID) was read up to (e.g.
+   * from a checkpoint): its log resumes after that line. Lines with the same time are told
+   * apart by their position, not dropped.
    */
-  resume?: (containerId: string) => LogPosition | undefined;
+  resume?: (id: string) => LogPosition | undefined;
   /**
    * On a swarm manager: follow every selected service's logs across all nodes
    * (`/services/{id}/logs` with details) instead of this engine's containers; each record

@@ -1,5 +1,5 @@
 import { AbortError, type Docker, type Fleet, type TimeValue } from 'dockyard';
-import { Checkpoint } from './checkpoint.js';
+import { Checkpoint, type CheckpointBook } from './checkpoint.js';
 import { DEFAULT_TAG, driverRecord, driverTemplates, type DriverTemplates, expandTag, extraAttributes } from './driver-record.js';
 import { EventTime } from './event-time.js';
 import type { Channel } from './channel.js';
@@ -19,6 +19,13 @@ export interface ShipOptions {
   since?: TimeValue;
   /** Where records go: `forward({...})`. The shipper owns it: when shipping ends it is closed. */
   to: ForwardSender;
+  /**
+   * On a swarm manager: ship every selected service's logs across all nodes (see `followAll`)
+   * instead of this engine's containers, each task resumed from its own checkpoint entry (by
+   * task ID). Records are the driver's with `container_id`/`container_name` naming the
+   * service, plus `task_id` and `node_id`.
+   */
+  services?: boolean;
   /** Checkpoint file (JSON); without it, a restart ships every log again from `since`. */
   checkpoint?: string;
   /** How often an advanced checkpoint is written; default 1000 ms. */
@@ -29,10 +36,14 @@ export interface ShipOptions {
   signal?: AbortSignal;
 }
 
-/** One container as the shipper sees it. */
+/** One container (with `services`, one task) as the shipper sees it. */
 export interface ContainerShipState {
+  /** The container's ID, or the task's. */
   id: string;
+  /** The container's name, or the task's service's. */
   name: string;
+  /** With `services`: the task's service's ID. */
+  service?: string;
   /** Lines read from the engine. */
   read: number;
   /** Lines the receiver acked. */
@@ -125,7 +136,8 @@ class ShipRun {
         include: options.include,
         exclude: options.exclude,
         since: options.since,
-        resume: (id) => checkpoint.positions.get(id),
+        resume: (id) => (options.services ? checkpoint.tasks : checkpoint.positions).get(id),
+        services: options.services,
         signal: this.#abort.signal,
         lineBytes: true,
         removals: true,
@@ -142,28 +154,34 @@ class ShipRun {
             continue;
           }
           const { container } = record;
-          let state = this.#containers.get(container.id);
+          // A service's records: each task is followed (and checkpointed) on its own.
+          const task = record.service === undefined ? undefined : record.task ?? '';
+          const key = task ?? container.id;
+          const book: CheckpointBook = task === undefined ? 'containers' : 'tasks';
+          let state = this.#containers.get(key);
           if (!state) {
-            const resumed = checkpoint.positions.get(container.id);
-            const acked: ContainerShipState = { id: container.id, name: container.name, read: 0, acked: 0, position: resumed, lagMs: undefined, removed: false };
+            const resumed = (task === undefined ? checkpoint.positions : checkpoint.tasks).get(key);
+            const acked: ContainerShipState = { id: key, name: container.name, read: 0, acked: 0, position: resumed, lagMs: undefined, removed: false };
+            if (task !== undefined) acked.service = record.service;
             // One callback per container; each record's position comes back as its token.
             const onAck = (err?: Error, token?: unknown): void => {
               if (err) return;
               acked.acked++;
               acked.position = token as LogPosition;
-              if (acked.removed && acked.acked === acked.read) checkpoint.forget(container.id);
-              else checkpoint.advance(container.id, token as LogPosition);
+              if (acked.removed && acked.acked === acked.read) checkpoint.forget(key, book);
+              else checkpoint.advance(key, token as LogPosition, book);
             };
             state = Object.assign(acked, { readPosition: resumed, onAck });
-            this.#containers.set(container.id, state);
-            const extra = extrasWanted ? extraAttributes(container, to.options) : undefined;
-            tags.set(container.id, { tag: expandTag(template, container), extra, templates: driverTemplates(container, extra) });
+            this.#containers.set(key, state);
+            let extra = extrasWanted ? extraAttributes(container, to.options) : undefined;
+            if (task !== undefined) extra = { ...extra, task_id: task, node_id: record.node ?? '' };
+            tags.set(key, { tag: expandTag(template, container), extra, templates: driverTemplates(container, extra) });
           }
           const prev = state.readPosition;
           const position: LogPosition = prev && prev.time === record.time ? { time: record.time, count: prev.count + 1 } : { time: record.time, count: 1 };
           state.readPosition = position;
           state.read++;
-          const { tag, extra, templates } = tags.get(container.id) as SendAs;
+          const { tag, extra, templates } = tags.get(key) as SendAs;
           const encoded = templates?.[record.stream];
           if (encoded) to.writeTemplated(tag, EventTime.fromRfc3339(record.time), encoded, record.log, state.onAck, position);
           else to.write(tag, EventTime.fromRfc3339(record.time), driverRecord(textOf(record), extra), state.onAck, position);

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REGISTRY, TEST_IMAGE, type TestSwarm, leaveTestSwarm, testLabels, trackResources, uniqueName, useTestSwarm } from '@dockyard/testkit';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Docker, NotFoundError } from 'dockyard';
 import { followAll, type LogRecord } from '../src/follow-all.js';
+import { forward } from '../src/forward.js';
+import { ship } from '../src/ship.js';
+import { Receiver } from './support/receiver.js';
 
 // followAll(manager, { services: true }) against a single-node swarm this file makes (and leaves).
 const resources = trackResources();
@@ -46,5 +52,70 @@ describe('followAll with services: true', () => {
     expect(new Set(records.map((r) => r.service))).toEqual(new Set([svc.id]));
     expect(new Set(records.map((r) => r.task)).size).toBe(2);
     expect(records.every((r) => r.node === node && r.container.labels['ship.group'] === group && /^\d{4}-.*Z$/.test(r.time))).toBe(true);
+  });
+
+  it('ship({ services: true }) checkpoints each task by its ID and resumes each from there: only the lines written while it was stopped arrive, and all of a task started meanwhile', async () => {
+    const group = uniqueName('svcship');
+    const svc = await docker.services.create(
+      {
+        Name: uniqueName('ship-svc'),
+        Labels: { ...testLabels(), 'ship.group': group },
+        TaskTemplate: {
+          ContainerSpec: { Image: image, Command: ['sh', '-c', 'i=0; while [ $i -lt 50 ]; do echo "one $(hostname) $i"; i=$((i+1)); done; trap \'exit 0\' TERM; sleep 3600 & wait'], StopGracePeriod: 1_000_000_000 },
+          RestartPolicy: { Condition: 'none' },
+        },
+        Mode: { Replicated: { Replicas: 2 } },
+      },
+      { auth },
+    );
+    resources.defer(() => svc.remove().catch((e: unknown) => (e instanceof NotFoundError ? undefined : Promise.reject(e))));
+    const checkpoint = join(mkdtempSync(join(tmpdir(), 'ship-svc-')), 'checkpoint.json');
+    const shipOnce = async (receiver: Receiver, count: number) => {
+      const abort = new AbortController();
+      const shipper = ship({ source: docker, services: true, include: { label: [`ship.group=${group}`] }, to: forward({ port: receiver.port, ack: true }), checkpoint, signal: abort.signal });
+      await receiver.waitFor(count);
+      let reads: Array<[string | undefined, string, number]> = [];
+      for await (const status of shipper.status({ intervalMs: 10 })) {
+        if (status.containers.reduce((n, c) => n + c.acked, 0) >= count) {
+          reads = status.containers.map((c) => [c.service, c.id, c.read]);
+          break;
+        }
+      }
+      abort.abort();
+      await shipper.done();
+      return reads;
+    };
+
+    const first = await new Receiver().start();
+    resources.defer(() => first.stop());
+    const firstReads = await shipOnce(first, 100);
+    const tasks = await docker.tasks.list({ filters: { service: [svc.id] } });
+    const taskIds = tasks.map((t) => t.ID as string).sort();
+    expect(firstReads.map(([, id]) => id).sort()).toEqual(taskIds);
+    const saved = JSON.parse(readFileSync(checkpoint, 'utf8')) as { containers: object; tasks: Record<string, { time: string; count: number }> };
+    expect(Object.keys(saved.tasks).sort()).toEqual(taskIds);
+    expect(saved.containers).toEqual({});
+    const node = (await docker.info()).Swarm?.NodeID;
+    for (const e of first.entries) expect(e.record).toMatchObject({ container_id: svc.id, container_name: `/${(await svc.inspect()).Spec?.Name}`, node_id: node, task_id: expect.stringMatching(new RegExp(`^(${taskIds.join('|')})$`)) });
+    expect(first.logs().filter((l) => l.startsWith('one ')).length).toBe(100);
+
+    // Ten more lines in each task's container while nobody ships.
+    for (const t of tasks) {
+      const c = docker.containers.get(t.Status?.ContainerStatus?.ContainerID as string);
+      expect(await c.exec(['sh', '-c', 'i=0; while [ $i -lt 10 ]; do echo "two $(hostname) $i" > /proc/1/fd/1; i=$((i+1)); done']).wait()).toEqual({ exitCode: 0 });
+    }
+    // And a third task, with no checkpoint entry: its 50 lines are older than the others' positions
+    // could be, and all of them must arrive.
+    const current = await svc.inspect();
+    await svc.update({ ...current.Spec, Mode: { Replicated: { Replicas: 3 } } }, { version: current.Version?.Index as number });
+    const second = await new Receiver().start();
+    resources.defer(() => second.stop());
+    const secondReads = await shipOnce(second, 70);
+    const third = (await docker.tasks.list({ filters: { service: [svc.id] } })).map((t) => t.ID as string).find((id) => !taskIds.includes(id)) as string;
+    // Each old task read only its 10 new lines: nothing up to its position was read again.
+    expect(secondReads.sort()).toEqual([...taskIds.map((id): [string, string, number] => [svc.id, id, 10]), [svc.id, third, 50]].sort());
+    expect(second.logs().filter((l) => l.startsWith('two ')).length).toBe(20);
+    expect(second.logs().filter((l) => l.startsWith('one ')).length).toBe(50);
+    expect(second.entries).toHaveLength(70);
   });
 });
