@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REGISTRY, TEST_IMAGE, type TestSwarm, leaveTestSwarm, testLabels, trackResources, uniqueName, useTestSwarm } from '@dockyard/testkit';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Docker, NotFoundError } from 'dockyard';
@@ -8,6 +8,8 @@ import { followAll, type LogRecord } from '../src/follow-all.js';
 import { forward } from '../src/forward.js';
 import { ship } from '../src/ship.js';
 import { Receiver } from './support/receiver.js';
+import { cliLogs } from './support/engine.js';
+import { EventTime } from '../src/event-time.js';
 
 // followAll(manager, { services: true }) against a single-node swarm this file makes (and leaves).
 const resources = trackResources();
@@ -117,5 +119,57 @@ describe('followAll with services: true', () => {
     expect(second.logs().filter((l) => l.startsWith('two ')).length).toBe(20);
     expect(second.logs().filter((l) => l.startsWith('one ')).length).toBe(50);
     expect(second.entries).toHaveLength(70);
+  });
+
+  it('a task without a checkpoint entry whose lines are older than every other task\'s position still has all its lines shipped', async () => {
+    // What a crash can leave: two tasks checkpointed past the time a third one logged, the third not at all.
+    const group = uniqueName('svcship');
+    const command = (prefix: string) => ['sh', '-c', `i=0; while [ $i -lt 30 ]; do echo "${prefix} $(hostname) $i"; i=$((i+1)); done; trap 'exit 0' TERM; sleep 3600 & wait`];
+    const svc = await docker.services.create(
+      {
+        Name: uniqueName('ship-svc'),
+        Labels: { ...testLabels(), 'ship.group': group },
+        TaskTemplate: { ContainerSpec: { Image: image, Command: command('early'), StopGracePeriod: 1_000_000_000 }, RestartPolicy: { Condition: 'none' } },
+        Mode: { Replicated: { Replicas: 3 } },
+      },
+      { auth },
+    );
+    resources.defer(() => svc.remove().catch((e: unknown) => (e instanceof NotFoundError ? undefined : Promise.reject(e))));
+    let tasks = await docker.tasks.list({ filters: { service: [svc.id] } });
+    while (tasks.filter((t) => t.Status?.State === 'running').length < 3) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      tasks = await docker.tasks.list({ filters: { service: [svc.id] } });
+    }
+    const [lost, ...checkpointed] = tasks;
+    const containerOf = (t: (typeof tasks)[number]) => t.Status?.ContainerStatus?.ContainerID as string;
+    while ((await cliLogs(containerOf(lost!), 'stdout')).length < 30) await new Promise((resolve) => setTimeout(resolve, 100));
+    // The two others write a line after all of the third's, and are checkpointed at it.
+    const positions: Record<string, { time: string; count: number }> = {};
+    for (const t of checkpointed) {
+      expect(await docker.containers.get(containerOf(t)).exec(['sh', '-c', 'echo late > /proc/1/fd/1']).wait()).toEqual({ exitCode: 0 });
+      const logs = await cliLogs(containerOf(t), 'stdout');
+      positions[t.ID as string] = { time: logs.at(-1)?.[0] as string, count: 1 };
+    }
+    const lostLast = (await cliLogs(containerOf(lost!), 'stdout')).at(-1)?.[0] as string;
+    for (const p of Object.values(positions)) expect(EventTime.fromRfc3339(p.time).toBigInt()).toBeGreaterThan(EventTime.fromRfc3339(lostLast).toBigInt());
+    const checkpoint = join(mkdtempSync(join(tmpdir(), 'ship-svc-')), 'checkpoint.json');
+    writeFileSync(checkpoint, JSON.stringify({ version: 1, containers: {}, tasks: positions }));
+
+    const r = await new Receiver().start();
+    resources.defer(() => r.stop());
+    const abort = new AbortController();
+    const shipper = ship({ source: docker, services: true, include: { label: [`ship.group=${group}`] }, to: forward({ port: r.port, ack: true }), checkpoint, signal: abort.signal });
+    await r.waitFor(30);
+    let reads: Array<[string, number]> = [];
+    for await (const status of shipper.status({ intervalMs: 10 })) {
+      if (status.records >= 30) {
+        reads = status.containers.map((c) => [c.id, c.read]);
+        break;
+      }
+    }
+    abort.abort();
+    await shipper.done();
+    expect(reads).toEqual([[lost!.ID, 30]]);
+    expect(r.logs().sort()).toEqual(Array.from({ length: 30 }, (_, i) => `early ${(r.logs()[0] ?? '').split(' ')[1]} ${i}`).sort());
   });
 });
