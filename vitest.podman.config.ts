@@ -51,6 +51,11 @@ const NOT_ON_PODMAN: ReadonlyArray<{ file: string; test: string; why: string }> 
   { file: 'resources/test/more-engine.engine.test.ts', test: 'build cache prune: what went and the bytes reclaimed', why: 'POST /build/prune is 404 in Podman 4.3' },
   { file: 'resources/test/more-engine.engine.test.ts', test: 'attachWebSocket: stdin in, output out', why: 'Podman 4.3 refuses GET /containers/{id}/attach/ws' },
   { file: 'ship/test/follow-all.engine.test.ts', test: 'follows selected containers (running and started later)', why: 'uses the `local` log driver (16 KiB parts without a newline), which Podman does not have' },
+  {
+    file: 'ship/test/tty.engine.test.ts',
+    test: 'output left unterminated at exit and the next run',
+    why: "the `local` variant: Podman has no `local` log driver; the json-file variant: Podman sends a line in unmarked pieces (only the last with `\n`), so a run's output left without `\n` at exit is joined with the next run's first line, and its times are whole seconds (the test wants each line's own nanosecond time)",
+  },
   // Engine identity: these transport tests prove "same engine" by /info's ID, which Podman
   // makes up anew on every call; the connectors themselves are engine-independent and run
   // against dockerd.
@@ -70,10 +75,6 @@ const FILES_NOT_ON_PODMAN: ReadonlyArray<{ file: string; why: string }> = [
   })),
   { file: 'resources/test/plugins.engine.test.ts', why: 'Podman has no managed plugins: /plugins/* is 404' },
   { file: 'ship/test/oracle.engine.test.ts', why: "holds ship() against Docker's own fluentd log driver, which Podman does not have" },
-  {
-    file: 'ship/test/crash.engine.test.ts',
-    why: 'timed out (120 s) against Podman 4.3 in its first run and was not investigated yet; @dockyard/ship makes no Podman claim (README)',
-  },
   {
     file: 'resources/test/fleet-restart.engine.test.ts',
     why: "copies the test image into a private dockerd with save/load; Podman's save names it localhost/dockyard-test/busybox, so the short name is missing there (the fleet itself is engine-independent and runs against dockerd)",

@@ -74,7 +74,8 @@ export interface FollowAllOptions {
   signal?: AbortSignal;
 }
 
-const FOLLOWED_EVENTS = ['start', 'restart', 'die', 'destroy'];
+/** Podman says `remove` where dockerd says `destroy`. */
+const FOLLOWED_EVENTS = ['start', 'restart', 'die', 'destroy', 'remove'];
 
 /**
  * Every selected container's log lines as one async iterable: the containers running at
@@ -204,13 +205,24 @@ class Follower {
     const id = event.Actor?.ID;
     if (!id) return;
     if (event.Action === 'start' || event.Action === 'restart') this.#start(id);
-    else if (event.Action === 'destroy') void this.#removed(id);
+    else if (event.Action === 'die') void this.#reread(id);
+    else if (event.Action === 'destroy' || event.Action === 'remove') void this.#removed(id);
+  }
+
+  /**
+   * A container stopped: what it wrote last without a `\n` reaches json-file only at exit,
+   * after a follower's log has ended, so once its reading ended, its log is read again from
+   * where it was left (the `die` event comes after the engine wrote everything).
+   */
+  async #reread(id: string): Promise<void> {
+    await this.#reading.get(id);
+    this.#start(id);
   }
 
   /** A destroyed container: once its reading ended, it is forgotten (and announced after its last line). */
   async #removed(id: string): Promise<void> {
-    await this.#reading.get(id);
-    if (this.#active.has(id)) return;
+    // Its reading (and the reading again after `die`) ends at once: the container is gone.
+    for (let reading = this.#reading.get(id); reading; reading = this.#reading.get(id)) await reading;
     this.#positions.delete(id);
     if (this.options.removals) this.channel.push({ removed: id });
   }
@@ -280,6 +292,8 @@ class Follower {
     const last: LogPosition = position ? { ...position } : { time: '', count: 0 };
     if (position) this.#positions.set(container.id, last);
     const merger: LineMerger<string | Uint8Array> = this.lineBytes ? new LineMerger<Uint8Array>(keepBytes) : new LineMerger();
+    // Podman sends pieces of a line as messages of their own, only the last ending with `\n`.
+    merger.newlineOnly = (await this.docker.transport.detectEngine({ signal: this.signal })) === 'podman';
     const engine = this.engine;
     let batch: LogLine[] = [];
     const add = (line: MergedLine<string | Uint8Array> | undefined): void => {

@@ -30,6 +30,10 @@ const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
  * is shorter than 16 KiB; a 16 KiB message without `\n` continues. (json-file stores parts
  * as JSON strings: a character cut at the boundary is already U+FFFD there, which no reader
  * can undo.)
+ *
+ * Podman (4.3) is different: conmon cuts lines wherever its reads of the container's pipe end,
+ * and its logs endpoint sends each piece as a message of its own (with its own timestamp),
+ * only the last with `\n`. With {@link LineMerger.newlineOnly} set, only a `\n` ends a line.
  */
 export class LineMerger<L = string> {
   /** Turns a whole line's bytes into what it yields: UTF-8 text by default. */
@@ -38,6 +42,9 @@ export class LineMerger<L = string> {
   constructor(...finish: L extends string ? [] : [(bytes: Uint8Array) => L]) {
     this.#finish = finish[0] ?? ((bytes: Uint8Array) => utf8.decode(bytes) as L);
   }
+
+  /** Only a `\n` ends a line, a message of any size without one continues it (Podman's rule). */
+  newlineOnly = false;
 
   readonly #partial: Record<StreamName, Partial> = { stdout: { parts: [], bytes: 0, time: undefined }, stderr: { parts: [], bytes: 0, time: undefined } };
 
@@ -51,7 +58,7 @@ export class LineMerger<L = string> {
     const partial = this.#partial[stream];
     if (partial.parts.length === 0) partial.time = timestamp;
     const newline = data.byteLength > 0 && data[data.byteLength - 1] === NEWLINE;
-    if (newline || data.byteLength < PART_SIZE) {
+    if (newline || (data.byteLength < PART_SIZE && !this.newlineOnly)) {
       const end = newline ? data.byteLength - 1 : data.byteLength;
       let text: L;
       if (partial.parts.length === 0) text = this.#finish(data.subarray(0, end));

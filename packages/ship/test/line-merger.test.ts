@@ -40,4 +40,24 @@ describe('LineMerger', () => {
       }
     }), { numRuns: 50 });
   });
+
+  it("newlineOnly (Podman): a line sent in pieces of any size, each with its own time, is one line with the first piece's time", () => {
+    fc.assert(fc.property(fc.array(fc.tuple(fc.constantFrom('stdout' as const, 'stderr' as const), fc.string({ unit: 'grapheme', maxLength: 300 }), fc.array(fc.nat(), { maxLength: 4 })), { maxLength: 6 }), (lines) => {
+      const merger = new LineMerger();
+      merger.newlineOnly = true;
+      const got: string[] = [];
+      lines.forEach(([stream, text, cuts], i) => {
+        const bytes = Buffer.from(`${text}\n`);
+        const points = [...new Set(cuts.map((c) => c % bytes.byteLength))].filter((c) => c > 0).sort((a, b) => a - b);
+        let from = 0;
+        for (const [j, p] of [...points, bytes.byteLength].entries()) {
+          const result = merger.message(stream, `t${i}.${j}`, bytes.subarray(from, p));
+          from = p;
+          if (result) got.push(`${result.stream} ${result.time} ${result.log}`);
+        }
+      });
+      expect(merger.flush()).toEqual([]);
+      expect(got).toEqual(lines.map(([stream, text], i) => `${stream} t${i}.0 ${text}`));
+    }));
+  });
 });
