@@ -148,7 +148,9 @@ export function mapRequestError(err: unknown, failed: FailedRequest): Error {
       }
       if (err instanceof TypeError || err instanceof RangeError) return err;
       return describeRequest(
-        new ConnectionError(`${failed.request} failed: ${(err as Error | null)?.message ?? String(err)}`, { cause: err }),
+        new ConnectionError(`${failed.request} failed: ${(err as Error | null)?.message?.trim() ?? String(err)}` + (failed.hint ? ` ${failed.hint}` : ''), {
+          cause: err,
+        }),
         failed.request,
       );
   }

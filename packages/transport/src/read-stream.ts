@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 
 /** Bytes waiting unread before the stream is paused (backpressure on the engine), by default. */
-const DEFAULT_READ_WINDOW = 256 * 1024;
+export const DEFAULT_READ_WINDOW = 256 * 1024;
 
 /**
  * Key of an optional method on a byte iterator: returns a chunk already received without a
@@ -26,111 +26,148 @@ export interface QueuedReader extends AsyncIterator<Uint8Array> {
  * A `next()` still pending when `return()` is called (another task closing a quiet stream)
  * resolves with `done` at once.
  */
-export function readStream(socket: Readable, highWaterMark: number = DEFAULT_READ_WINDOW): QueuedReader {
-  const queue: Uint8Array[] = [];
-  let head = 0;
-  let queued = 0;
-  let paused = false;
-  let ended = false;
-  let failure: { error: unknown } | undefined;
-  let waiting: { resolve: (r: IteratorResult<Uint8Array>) => void; reject: (e: unknown) => void } | undefined;
+export function readStream(socket: Readable, highWaterMark: number = DEFAULT_READ_WINDOW): SocketReader {
+  return new SocketReader(socket, highWaterMark);
+}
 
-  const settle = (): void => {
-    const w = waiting;
+/**
+ * The reader {@link readStream} returns. It reads one socket for the socket's whole life, so
+ * a pooled keep-alive connection keeps one reader across its requests: {@link highWaterMark}
+ * is set per response, and {@link queuedBytes} / {@link finished} tell whether an idle
+ * connection is still fit for the next request.
+ */
+export class SocketReader implements QueuedReader {
+  /** Bytes held unread before the socket is paused. */
+  highWaterMark: number;
+  readonly #socket: Readable;
+  readonly #queue: Uint8Array[] = [];
+  #head = 0;
+  #queued = 0;
+  #paused = false;
+  #ended = false;
+  #failure: { error: unknown } | undefined;
+  #waiting: { resolve: (r: IteratorResult<Uint8Array>) => void; reject: (e: unknown) => void } | undefined;
+
+  constructor(socket: Readable, highWaterMark: number = DEFAULT_READ_WINDOW) {
+    this.#socket = socket;
+    this.highWaterMark = highWaterMark;
+    socket.on('data', this.#onData);
+    socket.on('end', this.#onEnd);
+    socket.on('error', this.#onError);
+    socket.on('close', this.#onClose);
+  }
+
+  /** Bytes received and not taken yet. */
+  get queuedBytes(): number {
+    return this.#queued;
+  }
+
+  /** The stream ended, failed or closed: nothing more will come. */
+  get finished(): boolean {
+    return this.#ended || this.#failure !== undefined;
+  }
+
+  readonly #settle = (): void => {
+    const w = this.#waiting;
     if (!w) return;
-    if (failure) {
-      waiting = undefined;
-      w.reject(failure.error);
-    } else if (ended) {
-      waiting = undefined;
+    if (this.#failure) {
+      this.#waiting = undefined;
+      w.reject(this.#failure.error);
+    } else if (this.#ended) {
+      this.#waiting = undefined;
       w.resolve({ done: true, value: undefined });
     }
   };
-  const onData = (chunk: Uint8Array): void => {
-    const w = waiting;
+
+  readonly #onData = (chunk: Uint8Array): void => {
+    const w = this.#waiting;
     if (w) {
-      waiting = undefined;
+      this.#waiting = undefined;
       w.resolve({ done: false, value: chunk });
       return;
     }
-    queue.push(chunk);
-    queued += chunk.length;
-    if (!paused && queued > highWaterMark) {
-      paused = true;
-      socket.pause();
+    this.#queue.push(chunk);
+    this.#queued += chunk.length;
+    if (!this.#paused && this.#queued > this.highWaterMark) {
+      this.#paused = true;
+      this.#socket.pause();
     }
   };
-  const onEnd = (): void => {
-    ended = true;
-    settle();
-  };
-  const onError = (error: unknown): void => {
-    failure ??= { error };
-    settle();
-  };
-  const onClose = (): void => {
-    if (!ended && !failure) {
-      failure = { error: Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }) };
-    }
-    settle();
-  };
-  const detach = (): void => {
-    socket.off('data', onData);
-    socket.off('end', onEnd);
-    socket.off('error', onError);
-    socket.off('close', onClose);
-  };
-  socket.on('data', onData);
-  socket.on('end', onEnd);
-  socket.on('error', onError);
-  socket.on('close', onClose);
 
-  const take = (): Uint8Array | undefined => {
-    if (head === queue.length) return undefined;
-    const chunk = queue[head++] as Uint8Array;
-    queued -= chunk.length;
-    if (head === queue.length) {
-      queue.length = 0;
-      head = 0;
+  readonly #onEnd = (): void => {
+    this.#ended = true;
+    this.#settle();
+  };
+
+  readonly #onError = (error: unknown): void => {
+    this.#failure ??= { error };
+    this.#settle();
+  };
+
+  readonly #onClose = (): void => {
+    if (!this.#ended && !this.#failure) {
+      this.#failure = { error: Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }) };
     }
-    if (paused && queued <= highWaterMark / 2) {
-      paused = false;
-      socket.resume();
+    this.#settle();
+  };
+
+  #detach(): void {
+    const socket = this.#socket;
+    socket.off('data', this.#onData);
+    socket.off('end', this.#onEnd);
+    socket.off('error', this.#onError);
+    socket.off('close', this.#onClose);
+  }
+
+  /** A chunk already received, or undefined (see {@link TAKE_QUEUED}). */
+  take(): Uint8Array | undefined {
+    const queue = this.#queue;
+    if (this.#head === queue.length) return undefined;
+    const chunk = queue[this.#head++] as Uint8Array;
+    this.#queued -= chunk.length;
+    if (this.#head === queue.length) {
+      queue.length = 0;
+      this.#head = 0;
+    }
+    if (this.#paused && this.#queued <= this.highWaterMark / 2) {
+      this.#paused = false;
+      this.#socket.resume();
     }
     return chunk;
-  };
+  }
 
-  return {
-    [TAKE_QUEUED]: take,
-    next(): Promise<IteratorResult<Uint8Array>> {
-      const chunk = take();
-      if (chunk !== undefined) return Promise.resolve({ done: false, value: chunk });
-      if (failure) {
-        detach();
-        return Promise.reject(failure.error);
-      }
-      if (ended) {
-        detach();
-        return Promise.resolve({ done: true, value: undefined });
-      }
-      if (paused) {
-        paused = false;
-        socket.resume();
-      }
-      return new Promise((resolve, reject) => {
-        waiting = { resolve, reject };
-      });
-    },
-    async return(): Promise<IteratorResult<Uint8Array>> {
-      detach();
-      queue.length = 0;
-      ended = true;
-      socket.destroy();
-      // The listeners are gone, so nothing else would ever settle a reader still waiting.
-      const w = waiting;
-      waiting = undefined;
-      w?.resolve({ done: true, value: undefined });
-      return { done: true, value: undefined };
-    },
-  };
+  readonly [TAKE_QUEUED] = (): Uint8Array | undefined => this.take();
+
+  next(): Promise<IteratorResult<Uint8Array>> {
+    const chunk = this.take();
+    if (chunk !== undefined) return Promise.resolve({ done: false, value: chunk });
+    if (this.#failure) {
+      this.#detach();
+      return Promise.reject(this.#failure.error);
+    }
+    if (this.#ended) {
+      this.#detach();
+      return Promise.resolve({ done: true, value: undefined });
+    }
+    if (this.#paused) {
+      this.#paused = false;
+      this.#socket.resume();
+    }
+    return new Promise((resolve, reject) => {
+      this.#waiting = { resolve, reject };
+    });
+  }
+
+  async return(): Promise<IteratorResult<Uint8Array>> {
+    this.#detach();
+    this.#queue.length = 0;
+    this.#queued = 0;
+    this.#ended = true;
+    this.#socket.destroy();
+    // The listeners are gone, so nothing else would ever settle a reader still waiting.
+    const w = this.#waiting;
+    this.#waiting = undefined;
+    w?.resolve({ done: true, value: undefined });
+    return { done: true, value: undefined };
+  }
 }

@@ -1,11 +1,13 @@
-import type { Dispatcher } from 'undici';
 import type { CallDeadline } from './call-deadline.js';
-import { type QueuedReader, TAKE_QUEUED, readStream } from './read-stream.js';
+import { type QueuedReader, TAKE_QUEUED } from './read-stream.js';
 import { type FailedRequest, mapRequestError } from './error-mapping.js';
 import { MalformedResponseError } from './hijack/protocol-errors.js';
+import type { ResponseBody } from './http/response-body.js';
 
 /** How much of a body that is not JSON an error message quotes. */
 const EXCERPT_LENGTH = 200;
+/** `dump()` reads at most this much of a body before it closes the connection instead. */
+const DUMP_LIMIT = 256 * 1024;
 
 /**
  * A successful (status < 400) engine response. Read the body once, in one of the ways below.
@@ -18,7 +20,7 @@ const EXCERPT_LENGTH = 200;
  */
 export interface TransportResponse {
   statusCode: number;
-  /** Header names lower-cased, as undici gives them. */
+  /** Header names lower-cased; a repeated header's values joined with `, `. */
   headers: Record<string, string | string[] | undefined>;
   /** The body parsed as JSON; a body that is not JSON throws `MalformedResponseError`. */
   json<T = unknown>(): Promise<T>;
@@ -35,39 +37,36 @@ export interface TransportResponse {
   dump(): Promise<void>;
 }
 
-type UndiciBody = Dispatcher.ResponseData['body'];
-
-/** {@link TransportResponse} over undici's response, mapping read errors into the `DockerError` family. */
+/** {@link TransportResponse} over a response body read off its connection, mapping read errors into the `DockerError` family. */
 export class EngineResponse implements TransportResponse {
   readonly statusCode: number;
   readonly headers: Record<string, string | string[] | undefined>;
-  readonly #body: UndiciBody;
+  readonly #body: ResponseBody;
   readonly #method: string;
   readonly #path: string;
   readonly #signal: AbortSignal | undefined;
   readonly #timeout: number;
   readonly #deadline: CallDeadline | undefined;
-  readonly #highWaterMark: number | undefined;
 
   // The request is kept in parts and only described when something fails (the hot path allocates nothing for it).
   constructor(
-    data: Dispatcher.ResponseData,
+    statusCode: number,
+    headers: Record<string, string>,
+    body: ResponseBody,
     method: string,
     path: string,
     signal: AbortSignal | undefined,
     timeout: number,
     deadline?: CallDeadline,
-    highWaterMark?: number,
   ) {
-    this.statusCode = data.statusCode;
-    this.headers = data.headers;
-    this.#body = data.body;
+    this.statusCode = statusCode;
+    this.headers = headers;
+    this.#body = body;
     this.#method = method;
     this.#path = path;
     this.#signal = signal;
     this.#timeout = timeout;
     this.#deadline = deadline;
-    this.#highWaterMark = highWaterMark;
   }
 
   async json<T = unknown>(): Promise<T> {
@@ -83,20 +82,20 @@ export class EngineResponse implements TransportResponse {
   }
 
   text(): Promise<string> {
-    return this.#body.text().then(this.#done, this.#rethrow);
+    return this.bytes().then((bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
   }
 
   bytes(): Promise<Uint8Array> {
-    return this.#body.bytes().then(this.#done, this.#rethrow);
+    return readAll(this.#body).then(this.#done, this.#rethrow);
   }
 
   dump(): Promise<void> {
-    return this.#body.dump().then(this.#done, this.#rethrow);
+    return dumpBody(this.#body).then(this.#done, this.#rethrow);
   }
 
   get body(): AsyncIterable<Uint8Array> {
     this.#deadline?.stopTimer();
-    return new ResponseBody(this.#body, this.#failed(), this.#deadline, this.#highWaterMark);
+    return new StreamedBody(this.#body, this.#failed(), this.#deadline);
   }
 
   #failed(): FailedRequest {
@@ -105,10 +104,6 @@ export class EngineResponse implements TransportResponse {
 
   readonly #done = <V>(value: V): V => {
     this.#deadline?.end();
-    // undici's dump() resolves when the body closes, also when an abort or the deadline closed it.
-    if (this.#deadline?.signal.aborted) {
-      throw this.#deadline.expired ?? mapRequestError(this.#deadline.signal.reason, this.#failed());
-    }
     return value;
   };
 
@@ -118,25 +113,46 @@ export class EngineResponse implements TransportResponse {
   };
 }
 
-/** The streaming body: undici's Readable, with errors mapped and `return()` destroying it. */
-class ResponseBody implements AsyncIterable<Uint8Array> {
-  readonly #readable: UndiciBody;
+/** The whole body, in one buffer (a single read is handed back as it is). */
+async function readAll(body: ResponseBody): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (let step = await body.next(); !step.done; step = await body.next()) {
+    parts.push(step.value);
+    size += step.value.length;
+  }
+  if (parts.length === 1) return parts[0] as Uint8Array;
+  return Buffer.concat(parts, size);
+}
+
+/** Reads a short body to its end (the connection is reused); gives a long one up (the connection closes). */
+async function dumpBody(body: ResponseBody): Promise<void> {
+  let size = 0;
+  for (let step = await body.next(); !step.done; step = await body.next()) {
+    size += step.value.length;
+    if (size > DUMP_LIMIT) {
+      await body.return();
+      return;
+    }
+  }
+}
+
+/** The streaming body, with errors mapped and `return()` closing the connection. */
+class StreamedBody implements AsyncIterable<Uint8Array> {
+  readonly #body: ResponseBody;
   readonly #failed: FailedRequest;
   readonly #deadline: CallDeadline | undefined;
-  readonly #highWaterMark: number | undefined;
 
-  constructor(readable: UndiciBody, failed: FailedRequest, deadline: CallDeadline | undefined, highWaterMark: number | undefined) {
-    this.#readable = readable;
+  constructor(body: ResponseBody, failed: FailedRequest, deadline: CallDeadline | undefined) {
+    this.#body = body;
     this.#failed = failed;
     this.#deadline = deadline;
-    this.#highWaterMark = highWaterMark;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-    const readable = this.#readable;
+    const inner = this.#body;
     const failed = this.#failed;
     const deadline = this.#deadline;
-    const inner = readStream(readable, this.#highWaterMark);
     const onResult = deadline === undefined ? undefined : endWhenDone(deadline);
     const next = onResult === undefined ? () => inner.next() : () => inner.next().then(onResult);
     const iterator: QueuedReader = {
@@ -147,12 +163,10 @@ class ResponseBody implements AsyncIterable<Uint8Array> {
           deadline?.end();
           throw mapRequestError(err, failed);
         }),
-      // Destroying a body that was not read to its end makes undici destroy the socket too.
+      // A body not read to its end closes its connection.
       return: async () => {
         deadline?.end();
-        // Destroying an unread body emits undici's RequestAbortedError; nobody waits for it.
-        readable.on('error', ignore);
-        await inner.return?.().catch(() => undefined);
+        await inner.return();
         return { done: true, value: undefined };
       },
     };
@@ -168,4 +182,3 @@ function endWhenDone(deadline: CallDeadline) {
   };
 }
 
-function ignore(): void {}

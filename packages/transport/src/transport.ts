@@ -1,19 +1,20 @@
 import { homedir } from 'node:os';
 import type { Duplex } from 'node:stream';
-import { type Dispatcher, Pool } from 'undici';
 import { linkAbort } from './abort-link.js';
 import { encodeBody } from './body.js';
 import { CallDeadline } from './call-deadline.js';
-import { createConnector } from './connect/connector.js';
 import { openSocket } from './connect/open-socket.js';
 import type { Endpoint, EndpointOptions } from './endpoint.js';
 import { errorFromStatus, type FailedRequest, mapRequestError } from './error-mapping.js';
 import { dockerConfigDir } from './docker-config.js';
 import { AbortError, ConnectionError, TimeoutError } from './errors.js';
 import { hijackSocket } from './hijack/hijack.js';
+import { ConnectionPool } from './http/connection-pool.js';
+import { exchange } from './http/exchange.js';
 import type { HijackedConnection } from './hijack/hijacked-connection.js';
 import { ApiVersionNegotiator } from './negotiate.js';
 import { encodeQuery, type Query } from './query.js';
+import { DEFAULT_READ_WINDOW } from './read-stream.js';
 import { EngineResponse, type TransportResponse } from './response.js';
 import { resolveEndpoint } from './resolve-endpoint.js';
 import { DEFAULT_USER_AGENT } from './user-agent.js';
@@ -51,9 +52,9 @@ export interface RequestOptions {
   /** Prefix the path with `/v<apiVersion>` (default `true`; `false` for `/_ping`). */
   versioned?: boolean;
   /**
-   * Bytes of a streamed `body` held unread before the socket is paused (default 256 KiB, and
-   * as much again in undici's buffer). Smaller for many slow streams at once (followed logs),
-   * so each holds little while its reader waits.
+   * Bytes of a streamed `body` held unread before the socket is paused (default 256 KiB).
+   * Smaller for many slow streams at once (followed logs), so each holds little while its
+   * reader waits.
    */
   highWaterMark?: number;
 }
@@ -87,8 +88,8 @@ interface PingResult {
 export type EngineKind = 'docker' | 'podman';
 
 /**
- * Everything that touches the engine's socket: a pool of keep-alive connections (undici) on
- * the resolved endpoint, lazy single-flight API-version negotiation, error mapping into the
+ * Everything that touches the engine's socket: a pool of keep-alive connections on the
+ * resolved endpoint, speaking HTTP/1.1 itself (each body is read straight off its socket), lazy single-flight API-version negotiation, error mapping into the
  * `DockerError` family, and hijacked (upgraded) connections for attach and exec.
  *
  * @example
@@ -108,7 +109,7 @@ export class Transport {
    * client uses the environment it was made in, like its endpoint.
    */
   readonly configDir: string;
-  readonly #pool: Pool;
+  readonly #pool: ConnectionPool;
   readonly #negotiator: ApiVersionNegotiator;
   readonly #userAgent: string;
   readonly #timeout: number;
@@ -139,16 +140,12 @@ export class Transport {
     this.#userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
     this.#timeout = options.timeout ?? 0;
     this.#connectTimeout = options.connectTimeout;
-    const connectOptions = this.#connectTimeout === undefined ? {} : { connectTimeout: this.#connectTimeout };
-    this.#pool = new Pool('http://docker', {
-      connect: createConnector(this.endpoint, connectOptions),
-      connections: options.maxConnections ?? null,
-      // Deadlines are our own timers (CallDeadline): undici's clock ticks about once a second.
-      headersTimeout: 0,
-      bodyTimeout: 0,
-      // The engine sends no Keep-Alive hint, so undici drops idle sockets after 4 s. Over ssh
-      // each new socket is a new ssh login (seconds): keep those a minute instead.
-      keepAliveTimeout: this.endpoint.kind === 'ssh' ? SSH_KEEP_ALIVE_MS : DEFAULT_KEEP_ALIVE_MS,
+    this.#pool = new ConnectionPool(this.endpoint, {
+      connectTimeout: this.#connectTimeout,
+      maxConnections: options.maxConnections,
+      // The engine sends no Keep-Alive hint: idle sockets are dropped after 4 s. Over ssh each
+      // new socket is a new ssh login (seconds): keep those a minute instead.
+      keepAliveMs: this.endpoint.kind === 'ssh' ? SSH_KEEP_ALIVE_MS : DEFAULT_KEEP_ALIVE_MS,
     });
   }
 
@@ -206,7 +203,7 @@ export class Transport {
    * Drops to 0 after {@link close}, and after an abort once the aborted socket is gone.
    */
   get openSockets(): number {
-    return this.#pool.stats.connected + this.#hijacked.size;
+    return this.#pool.connected + this.#hijacked.size;
   }
 
   /**
@@ -287,47 +284,53 @@ export class Transport {
     this.#closed = true;
     for (const socket of this.#hijacked) socket.destroy();
     this.#hijacked.clear();
-    await this.#pool.destroy();
+    await this.#pool.close();
   }
 
   async #send(req: RequestOptions, version: string | undefined, timeout: number, deadline: CallDeadline | undefined): Promise<TransportResponse> {
     const path = version === undefined ? req.path : `/v${version}${req.path}`;
     const { body, contentType } = encodeBody(req.body);
-    let headers: Record<string, string> = { 'user-agent': this.#userAgent };
-    if (contentType !== undefined) headers['content-type'] = contentType;
-    if (req.headers !== undefined) headers = mergeHeaders(headers, req.headers);
-    const options: Dispatcher.RequestOptions = {
-      path: req.query === undefined ? path : path + encodeQuery(req.query),
-      method: req.method,
-      headers,
-      body: body as Dispatcher.RequestOptions['body'],
-      // A per-call signal: undici's own listener goes on it, never on a signal many calls share.
-      signal: deadline?.signal,
-      headersTimeout: 0,
-      bodyTimeout: 0,
-      ...(req.highWaterMark === undefined ? {} : { highWaterMark: req.highWaterMark }),
-    };
-    let data: Dispatcher.ResponseData;
+    let response;
     try {
-      data = await this.#pool.request(options);
+      this.#assertOpen(req.method, req.path);
+      response = await exchange(this.#pool, {
+        method: req.method,
+        target: req.query === undefined ? path : path + encodeQuery(req.query),
+        userAgent: this.#userAgent,
+        headers: req.headers,
+        body,
+        contentType,
+        // A per-call signal: the exchange's listener goes on it, never on a signal many calls share.
+        signal: deadline?.signal,
+        highWaterMark: req.highWaterMark ?? DEFAULT_READ_WINDOW,
+      });
     } catch (err) {
       deadline?.end();
-      throw deadline?.expired ?? mapRequestError(err, this.#failedRequest(req, timeout));
+      throw deadline?.expired ?? this.#mapFailure(err, req, timeout);
     }
     deadline?.headArrived();
-    if (data.statusCode >= 400) {
+    const { head } = response;
+    if (head.statusCode >= 400) {
       const failed = this.#failedRequest(req, timeout);
       let text: string;
       try {
-        text = await data.body.text();
+        text = await new EngineResponse(head.statusCode, head.headers, response.body, req.method, req.path, req.signal, timeout).text();
       } catch (err) {
         throw deadline?.expired ?? mapRequestError(err, failed);
       } finally {
         deadline?.end();
       }
-      throw errorFromStatus(data.statusCode, text, failed.request);
+      throw errorFromStatus(head.statusCode, text, failed.request);
     }
-    return new EngineResponse(data, req.method, req.path, req.signal, timeout, deadline, req.highWaterMark);
+    return new EngineResponse(head.statusCode, head.headers, response.body, req.method, req.path, req.signal, timeout, deadline);
+  }
+
+  // A request cut short by close() says so, whatever its socket reported.
+  #mapFailure(err: unknown, req: RequestOptions, timeout: number): Error {
+    if (this.#closed && !(err instanceof ConnectionError && /this transport was closed/.test(err.message))) {
+      return mapRequestError(Object.assign(new Error('closed'), { code: 'UND_ERR_CLOSED', cause: err }), this.#failedRequest(req, timeout));
+    }
+    return mapRequestError(err, this.#failedRequest(req, timeout));
   }
 
   // HEAD /_ping; GET when HEAD is refused (404/405, old engines) or fails other than by the
@@ -355,16 +358,23 @@ export class Transport {
   async #pingOnce(method: 'HEAD' | 'GET'): Promise<PingResult> {
     const deadline = this.#timeout > 0 ? new CallDeadline(undefined, this.#timeout, `${method} /_ping`) : undefined;
     try {
-      let data: Dispatcher.ResponseData;
+      let response;
       try {
-        data = await this.#pool.request({ path: '/_ping', method, headers: { 'user-agent': this.#userAgent }, signal: deadline?.signal });
+        this.#assertOpen(method, '/_ping');
+        response = await exchange(this.#pool, {
+          method,
+          target: '/_ping',
+          userAgent: this.#userAgent,
+          signal: deadline?.signal,
+          highWaterMark: DEFAULT_READ_WINDOW,
+        });
       } catch (err) {
         throw deadline?.expired ?? mapRequestError(err, { request: `${method} /_ping`, timeout: this.#timeout });
       }
-      const header = data.headers['api-version'];
-      const engine = data.headers['libpod-api-version'] === undefined ? 'docker' : 'podman';
-      const body = await data.body.text().catch(() => '');
-      return { statusCode: data.statusCode, apiVersion: Array.isArray(header) ? header[0] : header, engine, body };
+      const { head } = response;
+      const engine = head.headers['libpod-api-version'] === undefined ? 'docker' : 'podman';
+      const body = await new EngineResponse(head.statusCode, head.headers, response.body, method, '/_ping', undefined, this.#timeout).text().catch(() => '');
+      return { statusCode: head.statusCode, apiVersion: head.headers['api-version'], engine, body };
     } finally {
       deadline?.end();
     }
@@ -397,10 +407,4 @@ export class Transport {
   }
 }
 
-
-// Caller headers win; names compare case-insensitively.
-function mergeHeaders(base: Record<string, string>, extra: Record<string, string>): Record<string, string> {
-  for (const name of Object.keys(extra)) base[name.toLowerCase()] = extra[name] as string;
-  return base;
-}
 

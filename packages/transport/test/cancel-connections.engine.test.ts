@@ -1,32 +1,46 @@
-import dc from 'node:diagnostics_channel';
-import type { Socket } from 'node:net';
-import { TEST_IMAGE, testLabels, trackResources, uniqueName } from '@dockyard/testkit';
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { type Server, type Socket, connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TEST_IMAGE, engineSocketPath, testLabels, trackResources, uniqueName } from '@dockyard/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { enginePath } from '../src/request-path.js';
 import { Transport } from '../src/transport.js';
 
 // Issue 10, fault 6: cancelling followed logs (break, or an AbortSignal) used to open one new
-// connection per cancelled stream, each idle until undici's 4 s keep-alive ran out: undici
-// reconnects for a request it aborted itself (see connect/connector.ts). Cancelling opens
-// nothing. undici reports every connection on its diagnostics channels, with its socket.
+// connection per cancelled stream, each idle until the 4 s keep-alive ran out (undici
+// reconnected for a request it aborted itself). Cancelling opens nothing. The connections are
+// counted where they arrive: a unix-socket relay in front of the engine.
 
 const FOLLOWERS = 40;
 const resources = trackResources();
 let t: Transport;
 let id: string;
-/** A promise of each connection's 'close' event (which runs after undici's own handler). */
+let relay: Server;
+let relayPath: string;
+/** A promise of each relayed connection's close. */
 const connected: Array<Promise<unknown>> = [];
 let connects = 0;
-const onBeforeConnect = (): void => {
-  connects++;
-};
-const onConnected = (message: unknown): void => {
-  const socket = (message as { socket: Socket }).socket;
-  connected.push(new Promise((resolve) => socket.once('close', resolve)));
-};
 
 beforeAll(async () => {
-  t = new Transport();
+  relayPath = join(tmpdir(), `dockyard-count-${process.pid}-${randomBytes(4).toString('hex')}.sock`);
+  relay = createServer((client: Socket) => {
+    connects++;
+    connected.push(new Promise((resolve) => client.once('close', resolve)));
+    const upstream = connect(engineSocketPath());
+    client.on('error', () => undefined);
+    upstream.on('error', () => undefined);
+    client.pipe(upstream);
+    upstream.pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve, reject) => {
+    relay.once('error', reject);
+    relay.listen(relayPath, () => resolve());
+  });
+  t = new Transport({ host: `unix://${relayPath}`, env: {} });
   const name = uniqueName('quiet');
   const res = await t.request({
     method: 'POST',
@@ -36,13 +50,11 @@ beforeAll(async () => {
   });
   id = resources.container((await res.json<{ Id: string }>()).Id);
   await (await t.request({ method: 'POST', path: enginePath`/containers/${id}/start` })).dump();
-  dc.subscribe('undici:client:beforeConnect', onBeforeConnect);
-  dc.subscribe('undici:client:connected', onConnected);
 });
 afterAll(async () => {
-  dc.unsubscribe('undici:client:beforeConnect', onBeforeConnect);
-  dc.unsubscribe('undici:client:connected', onConnected);
   await t.close();
+  await new Promise((resolve) => relay.close(resolve));
+  rmSync(relayPath, { force: true });
 });
 afterEach(() => {
   connected.length = 0;
@@ -65,7 +77,7 @@ async function connectsWhileClosing(cancel: () => Promise<unknown>): Promise<num
   const closing = [...connected];
   const before = connects;
   await cancel();
-  // undici reconnects (or not) in its own 'close' handler, which runs before these resolve.
+  // A reconnect would happen as the cancelled connections close, before these resolve.
   await Promise.all(closing);
   return connects - before;
 }

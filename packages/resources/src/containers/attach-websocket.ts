@@ -1,5 +1,5 @@
 import { AbortError, ConnectionError, DockerError, type Transport, createConnector, encodeQuery, enginePath } from '@dockyard/transport';
-import { Agent, WebSocket } from 'undici';
+import type { Agent, WebSocket } from 'undici';
 import type { StreamOptions } from '../call-options.js';
 import { callJson } from '../operation/handlers.js';
 import { assertVersion, needs } from '../operation/version-gate.js';
@@ -93,7 +93,7 @@ export class AttachWebSocket implements AsyncIterable<Uint8Array>, AsyncDisposab
   /** Closes the WebSocket and its connection at once; safe to call more than once. */
   async close(): Promise<void> {
     this.#finish();
-    if (this.#ws.readyState === WebSocket.CONNECTING || this.#ws.readyState === WebSocket.OPEN) this.#ws.close();
+    if (this.#ws.readyState === this.#ws.CONNECTING || this.#ws.readyState === this.#ws.OPEN) this.#ws.close();
     await this.#agent.destroy().catch(() => undefined);
   }
 
@@ -128,6 +128,8 @@ export async function attachWebSocket(transport: Transport, id: string, options:
   const { logs, stream = true, detachKeys, stdin, stdout, stderr } = options;
   const query = encodeQuery({ logs, stream, detachKeys, stdin, stdout, stderr });
   options.signal?.throwIfAborted();
+  // undici is loaded here, on the first WebSocket attach: nothing else of dockyard needs it.
+  const { Agent, WebSocket } = await import('undici');
   const agent = new Agent({ connect: createConnector(transport.endpoint) });
   // The connector makes the connection (TLS and ssh included): the URL only carries the path.
   const ws = new WebSocket(`ws://docker/v${version}${path}${query}`, { dispatcher: agent });

@@ -5,7 +5,7 @@ import { AbortError, ConnectionError } from '../errors.js';
 import { compareApiVersions } from '../negotiate.js';
 import { readResponseBody } from './error-body.js';
 import { type HijackedConnection, SocketHijackedConnection } from './hijacked-connection.js';
-import { buildRequestHead } from './request-head.js';
+import { buildRequestHead } from '../http/request-head.js';
 import { readStream } from '../read-stream.js';
 import { DEFAULT_MAX_HEAD_BYTES, type ParsedHead, ResponseHeadParser } from './response-head-parser.js';
 
@@ -48,6 +48,7 @@ export async function hijackSocket(options: HijackOnSocket): Promise<HijackedCon
     headers: options.headers,
     contentType: options.contentType,
     contentLength: body?.length ?? 0,
+    upgrade: true,
   });
 
   if (signal?.aborted) {
@@ -73,7 +74,7 @@ export async function hijackSocket(options: HijackOnSocket): Promise<HijackedCon
 
   const { statusCode, headers } = parsed.head;
   if (statusCode !== 101 && statusCode !== 200) {
-    const errorBody = await readResponseBody(parsed.head, parsed.rest, () => reader.next());
+    const errorBody = await readResponseBody(parsed.head, parsed.rest, reader);
     socket.destroy();
     if (signal?.aborted) throw new AbortError(`${request} was aborted.`, { cause: signal.reason });
     throw errorFromStatus(statusCode, errorBody.toString('utf8'), request);

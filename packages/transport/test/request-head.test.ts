@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeChunked } from '../src/hijack/error-body.js';
-import { buildRequestHead } from '../src/hijack/request-head.js';
+import { buildRequestHead } from '../src/http/request-head.js';
 
-const base = { method: 'POST', target: '/v1.41/exec/abc/start', userAgent: 'dockyard/0.1.0', contentLength: 0 };
+const base = { upgrade: true as const, method: 'POST', target: '/v1.41/exec/abc/start', userAgent: 'dockyard/0.1.0', contentLength: 0 };
 
 describe('buildRequestHead', () => {
   it('writes the request line, Host, User-Agent, body headers and the upgrade headers', () => {
@@ -26,16 +25,5 @@ describe('buildRequestHead', () => {
     expect(() => buildRequestHead({ ...base, headers: { 'Bad Name': 'v' } })).toThrow(TypeError);
     expect(() => buildRequestHead({ ...base, target: '/x HTTP/1.1\r\nHost: evil' })).toThrow(TypeError);
     expect(() => buildRequestHead({ ...base, target: 'no-slash' })).toThrow(TypeError);
-  });
-});
-
-describe('decodeChunked', () => {
-  it('decodes a complete chunked body, with chunk extensions', () => {
-    expect(decodeChunked(Buffer.from('5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\n\r\n'))?.toString()).toBe('hello world');
-  });
-
-  it('says "not yet" until the last chunk arrived', () => {
-    expect(decodeChunked(Buffer.from('5\r\nhello\r\n'))).toBeUndefined();
-    expect(decodeChunked(Buffer.from('5\r\nhel'))).toBeUndefined();
   });
 });
