@@ -91,4 +91,24 @@ describe('followAll against the engine', () => {
       await fleet.close();
     }
   });
+
+  it("a followed container's last output without \\n at exit arrives (json-file writes it after the follow ended)", async () => {
+    const group = uniqueName('group');
+    const c = await createContainer(docker, resources, { Cmd: ['sh', '-c', "echo first; while [ ! -e /go ]; do sleep 0.05; done; printf 'last words'"], Labels: { 'ship.group': group } });
+    await c.start();
+    let told = false;
+    const records = await collectUntil(
+      followAll(docker, { include: { label: [`ship.group=${group}`] } }),
+      (rs) => rs.length >= 2,
+      async (r) => {
+        if (!told && r.log === 'first') {
+          told = true;
+          expect(await c.exec(['touch', '/go']).wait()).toEqual({ exitCode: 0 });
+        }
+      },
+    );
+    expect(records.map((r) => r.log)).toEqual(['first', 'last words']);
+    const cli = await cliLogs(c.id, 'stdout');
+    expect(records.map((r) => [r.time, r.log])).toEqual(cli);
+  });
 });
