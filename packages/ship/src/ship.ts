@@ -1,5 +1,6 @@
 import { AbortError, type Docker, type Fleet, type TimeValue } from 'dockyard';
 import { Checkpoint, type CheckpointBook } from './checkpoint.js';
+import { pruneGone } from './prune-gone.js';
 import { DEFAULT_TAG, driverRecord, driverTemplates, type DriverTemplates, expandTag, extraAttributes } from './driver-record.js';
 import { EventTime } from './event-time.js';
 import type { Channel } from './channel.js';
@@ -117,6 +118,8 @@ class ShipRun {
     const { options } = this;
     const to = options.to;
     const checkpoint = await Checkpoint.load(options.checkpoint);
+    // Entries of containers removed while nobody shipped can never be used again.
+    await pruneGone(checkpoint, options.source, options.services === true, this.#abort.signal).catch(() => undefined);
     const template = to.options.tag ?? DEFAULT_TAG;
     const extrasWanted = to.options.labels || to.options.labelsRegex || to.options.env || to.options.envRegex;
     let failure: unknown;

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -101,5 +101,22 @@ describe('ship(): checkpoint entries of removed containers', () => {
     abort.abort();
     await shipper.done();
     expect(entries(checkpoint)).toEqual({});
+  });
+
+  it('at start, entries of containers removed while the shipper was down are dropped; those of existing ones stay, selected or not', async () => {
+    const r = await new Receiver().start();
+    resources.defer(() => r.stop());
+    const existing = await createContainer(docker, resources, { Cmd: ['true'] });
+    const removed = await createContainer(docker, resources, { Cmd: ['true'] });
+    await removed.remove();
+    const position = { time: '2026-01-01T00:00:00.000000001Z', count: 1 };
+    const checkpoint = join(mkdtempSync(join(tmpdir(), 'ship-prune-')), 'checkpoint.json');
+    writeFileSync(checkpoint, JSON.stringify({ version: 1, containers: { [existing.id]: position, [removed.id]: position } }));
+    const abort = new AbortController();
+    const shipper = ship({ source: docker, include: { label: [`ship.group=${uniqueName('none')}`] }, to: forward({ port: r.port, ack: true }), checkpoint, checkpointIntervalMs: 20, signal: abort.signal });
+    await until(() => entries(checkpoint)[removed.id] === undefined);
+    abort.abort();
+    await shipper.done();
+    expect(entries(checkpoint)).toEqual({ [existing.id]: position });
   });
 });
