@@ -69,9 +69,8 @@ export abstract class PullIterator<I, O> implements AsyncIterableIterator<O> {
       const value = this.out[this.#head++] as O;
       return Promise.resolve({ done: false, value });
     }
-    const pulling = this.#pull().finally(() => {
-      if (this.#pulling === pulling) this.#pulling = undefined;
-    });
+    // One `then` for the pull's end: it clears the pull in flight and tells the hook.
+    const pulling = this.#pull().then(this.#settled, this.#failed);
     this.#pulling = pulling;
     return pulling;
   }
@@ -83,18 +82,14 @@ export abstract class PullIterator<I, O> implements AsyncIterableIterator<O> {
     this.#hook = hook;
   }
 
-  /** One pull, its end or error reported to the hook when there is one (once per source value, not per item). */
-  #pull(): Promise<IteratorResult<O>> {
-    const pulled = this.#pullItem();
-    return this.#hook === undefined ? pulled : pulled.then(this.#settled, this.#failed);
-  }
-
   readonly #settled = (result: IteratorResult<O>): IteratorResult<O> | Promise<IteratorResult<O>> => {
+    this.#pulling = undefined;
     const after = result.done ? this.#hook?.end() : undefined;
     return after === undefined ? result : after.then(() => result);
   };
 
   readonly #failed = (error: unknown): never => {
+    this.#pulling = undefined;
     throw this.#hook === undefined ? error : this.#hook.error(error);
   };
 
@@ -113,56 +108,77 @@ export abstract class PullIterator<I, O> implements AsyncIterableIterator<O> {
     await this.return();
   }
 
-  async #pullItem(): Promise<IteratorResult<O>> {
-    for (;;) {
-      if (this.#head < this.out.length) return { done: false, value: this.out[this.#head++] as O };
-      this.out.length = 0;
-      this.#head = 0;
-      if (this.#failure) {
-        const { error } = this.#failure;
-        this.#failure = undefined;
-        this.#finished = true;
-        throw error;
-      }
-      if (this.#finished || this.#sourceDone) {
-        this.#finished = true;
-        return { done: true, value: undefined };
-      }
-      this.#iterator ??= this.#source[Symbol.asyncIterator]() as QueuedSource<I>;
-      let result: IteratorResult<I>;
-      try {
-        result = await this.#iterator.next();
-      } catch (error) {
+  /**
+   * The next item, the end or the failure when one is due without the source; `undefined`
+   * when a source value is needed. A failure is thrown once its queued items are out.
+   */
+  #ready(): IteratorResult<O> | undefined {
+    if (this.#head < this.out.length) return { done: false, value: this.out[this.#head++] as O };
+    this.out.length = 0;
+    this.#head = 0;
+    if (this.#failure) {
+      const { error } = this.#failure;
+      this.#failure = undefined;
+      this.#finished = true;
+      throw error;
+    }
+    if (this.#finished || this.#sourceDone) {
+      this.#finished = true;
+      return { done: true, value: undefined };
+    }
+    return undefined;
+  }
+
+  // No async function: one `then` on the source's own promise per source value, and the item
+  // handed back as a plain value (not a promise to adopt) when that value made one.
+  #pull(): Promise<IteratorResult<O>> {
+    let ready: IteratorResult<O> | undefined;
+    try {
+      ready = this.#ready();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (ready !== undefined) return Promise.resolve(ready);
+    this.#iterator ??= this.#source[Symbol.asyncIterator]() as QueuedSource<I>;
+    return this.#iterator.next().then(this.#onSource, this.#onSourceError);
+  }
+
+  readonly #onSource = (result: IteratorResult<I>): IteratorResult<O> | Promise<IteratorResult<O>> => {
+    // return() was called while the source was pending: whatever came is not wanted.
+    if (this.#finished) return { done: true, value: undefined };
+    try {
+      if (result.done) {
         this.#sourceDone = true;
-        if (this.#finished) return { done: true, value: undefined };
-        this.#finished = true;
-        throw error;
-      }
-      // return() was called while the source was pending: whatever came is not wanted.
-      if (this.#finished) return { done: true, value: undefined };
-      try {
-        if (result.done) {
-          this.#sourceDone = true;
-          this.finish();
-        } else {
-          this.accept(result.value);
-          // Values the source already holds go through now: no promise and await for each.
-          const take = this.#iterator[TAKE_QUEUED];
-          if (take !== undefined) {
-            for (let n = 1; n < MAX_TAKEN; n++) {
-              const more = take.call(this.#iterator);
-              if (more === undefined) break;
-              this.accept(more);
-            }
+        this.finish();
+      } else {
+        const iterator = this.#iterator as QueuedSource<I>;
+        this.accept(result.value);
+        // Values the source already holds go through now: no promise and await for each.
+        const take = iterator[TAKE_QUEUED];
+        if (take !== undefined) {
+          for (let n = 1; n < MAX_TAKEN; n++) {
+            const more = take.call(iterator);
+            if (more === undefined) break;
+            this.accept(more);
           }
         }
-      } catch (error) {
-        this.#failure = { error };
-        // Our own failure (bad frame, invalid JSON): stop the source, ignoring how it closes.
-        await this.#closeSource().catch(() => {});
       }
+    } catch (error) {
+      this.#failure = { error };
+      // Our own failure (bad frame, invalid JSON): stop the source, ignoring how it closes.
+      return this.#closeSource().then(this.#pullAgain, this.#pullAgain);
     }
-  }
+    return this.#ready() ?? this.#pull();
+  };
+
+  readonly #onSourceError = (error: unknown): IteratorResult<O> => {
+    this.#sourceDone = true;
+    if (this.#finished) return { done: true, value: undefined };
+    this.#finished = true;
+    throw error;
+  };
+
+  readonly #pullAgain = (): Promise<IteratorResult<O>> => this.#pull();
 
   async #closeSource(): Promise<void> {
     if (this.#sourceDone) return;

@@ -1,5 +1,4 @@
 import type { CallDeadline } from './call-deadline.js';
-import { type QueuedReader, TAKE_QUEUED } from './read-stream.js';
 import { type FailedRequest, mapRequestError } from './error-mapping.js';
 import { MalformedResponseError } from './hijack/protocol-errors.js';
 import type { ResponseBody } from './http/response-body.js';
@@ -95,7 +94,14 @@ export class EngineResponse implements TransportResponse {
 
   get body(): AsyncIterable<Uint8Array> {
     this.#deadline?.stopTimer();
-    return new StreamedBody(this.#body, this.#failed(), this.#deadline);
+    const deadline = this.#deadline;
+    const failed = this.#failed();
+    // Read straight off the connection: errors mapped and the call ended by the body itself,
+    // with no wrapper (and no promise of its own) per chunk.
+    return this.#body.watch({
+      error: (err) => mapRequestError(err, failed),
+      end: () => deadline?.end(),
+    });
   }
 
   #failed(): FailedRequest {
@@ -136,49 +142,3 @@ async function dumpBody(body: ResponseBody): Promise<void> {
     }
   }
 }
-
-/** The streaming body, with errors mapped and `return()` closing the connection. */
-class StreamedBody implements AsyncIterable<Uint8Array> {
-  readonly #body: ResponseBody;
-  readonly #failed: FailedRequest;
-  readonly #deadline: CallDeadline | undefined;
-
-  constructor(body: ResponseBody, failed: FailedRequest, deadline: CallDeadline | undefined) {
-    this.#body = body;
-    this.#failed = failed;
-    this.#deadline = deadline;
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-    const inner = this.#body;
-    const failed = this.#failed;
-    const deadline = this.#deadline;
-    const onResult = deadline === undefined ? undefined : endWhenDone(deadline);
-    const next = onResult === undefined ? () => inner.next() : () => inner.next().then(onResult);
-    const iterator: QueuedReader = {
-      // Chunks already received, without a promise each; the end still comes through next().
-      [TAKE_QUEUED]: inner[TAKE_QUEUED],
-      next: () =>
-        next().then(undefined, (err: unknown) => {
-          deadline?.end();
-          throw mapRequestError(err, failed);
-        }),
-      // A body not read to its end closes its connection.
-      return: async () => {
-        deadline?.end();
-        await inner.return();
-        return { done: true, value: undefined };
-      },
-    };
-    return iterator;
-  }
-}
-
-// The body ended: the call is over, so the caller's signal is let go.
-function endWhenDone(deadline: CallDeadline) {
-  return (result: IteratorResult<Uint8Array>): IteratorResult<Uint8Array> => {
-    if (result.done) deadline.end();
-    return result;
-  };
-}
-

@@ -50,7 +50,8 @@ export class ChunkedDecoder {
       switch (this.#state) {
         case State.Data: {
           const take = Math.min(this.#remaining, end - i);
-          out.push(bytes.subarray(i, i + take));
+          // A plain view: cheaper to make than a Buffer's subarray (no species lookup, no FastBuffer).
+          out.push(new Uint8Array(bytes.buffer, bytes.byteOffset + i, take));
           i += take;
           this.#remaining -= take;
           if (this.#remaining === 0) this.#state = State.DataCr;

@@ -16,6 +16,14 @@ export interface BodyEnd {
   abandon(): void;
 }
 
+/** What the reader of a streamed body is told: errors to rethrow as, and the end (once). */
+export interface BodyWatch {
+  /** Turns a read failure into the error to throw (the transport maps it into the `DockerError` family). */
+  error(err: unknown): unknown;
+  /** The body ended, failed or was given up. */
+  end(): void;
+}
+
 /** Error of a body cut short by the connection's end (mapped like a premature close). */
 function cutShort(): Error {
   return Object.assign(new Error('The engine closed the connection before the response body ended.'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
@@ -40,6 +48,7 @@ export class ResponseBody implements QueuedReader, AsyncIterable<Uint8Array> {
   #settled = false;
   /** Body bytes that came with the head, decoded at the first read (so a malformed one throws there). */
   #first: Uint8Array | undefined;
+  #watch: BodyWatch | undefined;
 
   /** `first`: the bytes that came after the response head in the same read. */
   constructor(reader: QueuedReader, framing: BodyFraming, first: Uint8Array, end: BodyEnd) {
@@ -55,6 +64,12 @@ export class ResponseBody implements QueuedReader, AsyncIterable<Uint8Array> {
     return this;
   }
 
+  /** Sets who maps this body's errors and hears of its end (set before reading). */
+  watch(watch: BodyWatch): this {
+    this.#watch = watch;
+    return this;
+  }
+
   readonly [TAKE_QUEUED] = (): Uint8Array | undefined => {
     for (;;) {
       if (this.#outHead < this.#out.length) return this.#shift();
@@ -67,31 +82,80 @@ export class ResponseBody implements QueuedReader, AsyncIterable<Uint8Array> {
     }
   };
 
-  async next(): Promise<IteratorResult<Uint8Array>> {
-    for (;;) {
-      const queued = this[TAKE_QUEUED]();
-      if (queued !== undefined) return { done: false, value: queued };
-      if (this.#complete) return { done: true, value: undefined };
-      let step: IteratorResult<Uint8Array>;
-      try {
-        step = await this.#reader.next();
-      } catch (err) {
-        if (this.#settled && this.#complete && this.#out.length === 0) return { done: true, value: undefined };
-        this.#abandon();
-        throw err;
-      }
-      // return() was called while this read waited.
-      if (this.#complete && this.#outHead === this.#out.length && this.#settled) return { done: true, value: undefined };
-      if (step.done) {
-        if (this.#framing.kind === 'close') {
-          this.#finish(false);
-          continue;
-        }
-        this.#abandon();
-        throw cutShort();
-      }
-      this.#decode(step.value);
+  next(): Promise<IteratorResult<Uint8Array>> {
+    let ready: IteratorResult<Uint8Array> | undefined;
+    try {
+      ready = this.#poll();
+    } catch (err) {
+      return Promise.reject(err);
     }
+    if (ready !== undefined) return Promise.resolve(ready);
+    // One `then` on the socket's own promise per read: a thousand quiet followed streams each
+    // hold this chain between lines, and every object in it is garbage once a line arrives.
+    return this.#reader.next().then(this.#onRead, this.#onReadError);
+  }
+
+  /** The next chunk or the end, if due without waiting for the socket; else undefined. Throws mapped errors. */
+  #poll(): IteratorResult<Uint8Array> | undefined {
+    let value: Uint8Array | undefined;
+    try {
+      value = this[TAKE_QUEUED]();
+    } catch (err) {
+      throw this.#failed(err);
+    }
+    if (value !== undefined) return { done: false, value };
+    if (this.#complete) {
+      this.#ended();
+      return { done: true, value: undefined };
+    }
+    return undefined;
+  }
+
+  // Hands back a plain result, not a promise to adopt (each adoption costs a promise and two
+  // microtask turns), unless the read held nothing but framing.
+  readonly #onRead = (step: IteratorResult<Uint8Array>): IteratorResult<Uint8Array> | Promise<IteratorResult<Uint8Array>> => {
+    // return() was called while this read waited.
+    if (this.#complete && this.#settled && this.#outHead === this.#out.length) {
+      this.#ended();
+      return { done: true, value: undefined };
+    }
+    if (step.done) {
+      if (this.#framing.kind !== 'close') {
+        this.#abandon();
+        throw this.#failed(cutShort());
+      }
+      this.#finish(false);
+    } else {
+      try {
+        this.#decode(step.value);
+      } catch (err) {
+        throw this.#failed(err);
+      }
+    }
+    return this.#poll() ?? this.#reader.next().then(this.#onRead, this.#onReadError);
+  };
+
+  readonly #onReadError = (err: unknown): IteratorResult<Uint8Array> => {
+    if (this.#settled && this.#complete && this.#out.length === 0) {
+      this.#ended();
+      return { done: true, value: undefined };
+    }
+    this.#abandon();
+    throw this.#failed(err);
+  };
+
+  #failed(err: unknown): unknown {
+    const watch = this.#watch;
+    if (watch === undefined) return err;
+    this.#watch = undefined;
+    watch.end();
+    return watch.error(err);
+  }
+
+  #ended(): void {
+    const watch = this.#watch;
+    this.#watch = undefined;
+    watch?.end();
   }
 
   /** Gives the body up: a body not read to its end closes the connection. */
@@ -104,6 +168,7 @@ export class ResponseBody implements QueuedReader, AsyncIterable<Uint8Array> {
       // Settles a next() still waiting on the socket (another task closing a quiet stream) at once.
       await this.#reader.return?.();
     }
+    this.#ended();
     return { done: true, value: undefined };
   }
 
