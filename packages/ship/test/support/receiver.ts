@@ -17,6 +17,12 @@ export interface Received {
 /** A real Fluent Forward receiver (`FluentServer` of @fluent-org/logger) that keeps what it got. */
 export class Receiver {
   readonly entries: Received[] = [];
+  /**
+   * How many entries had arrived when each client connection was accepted, in order. FluentServer
+   * decodes a connection's data asynchronously, so entries a closed connection sent may still
+   * come in after its 'close'; a later connection's arrival is a point by which they have.
+   */
+  readonly entriesAtConnection: number[] = [];
   #server: FluentServer | undefined;
   #port = 0;
   readonly #sockets = new Set<Socket>();
@@ -37,6 +43,7 @@ export class Receiver {
     });
     // Its close() only half-closes clients and waits for them: keep them to destroy on stop().
     (server as unknown as { server: Server }).server.on('connection', (socket: Socket) => {
+      this.entriesAtConnection.push(this.entries.length);
       this.#sockets.add(socket);
       socket.on('close', () => this.#sockets.delete(socket));
     });
