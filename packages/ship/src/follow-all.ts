@@ -312,7 +312,8 @@ class Follower {
       }
       batch.push(engine === undefined ? { container, stream: line.stream, time: at, log: line.log } : { container, stream: line.stream, time: at, log: line.log, engine });
     };
-    const onMessage = (stream: StreamName, time: string | undefined, data: Buffer): void => add(merger.message(stream, time, data));
+    const onMessage = (stream: StreamName, time: string | undefined, bytes: Uint8Array, start: number, end: number): void =>
+      add(merger.message(stream, time, bytes, start, end));
     const res = await this.docker.transport.request({
       method: 'GET',
       path: `/containers/${encodeURIComponent(container.id)}/logs`,
@@ -327,7 +328,7 @@ class Follower {
     // Every message of one socket read goes to the channel at once: one await per read, not per
     // line. The read is let go before waiting, so a paused follower holds only its lines.
     const reads: QueuedReads = res.body[Symbol.asyncIterator]();
-    const cut = (bytes: Uint8Array): void => frames.push(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), onMessage);
+    const cut = (bytes: Uint8Array): void => frames.push(bytes, onMessage);
     const take = (bytes: Uint8Array): Promise<void> | undefined => {
       cut(bytes);
       // The engine writes a line per HTTP chunk: take those of the same socket read too.

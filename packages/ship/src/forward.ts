@@ -62,8 +62,10 @@ export interface ForwardOptions {
 /**
  * Called once per record: without an error when its batch was acked (or written, without
  * `ack`), with the `token` given to `write()` (one callback can then serve many records).
+ * `records` is 1 for `write()`; `ship()`'s own path has one call stand for several records
+ * (see {@link ForwardSender.writeTemplated}).
  */
-export type SendCallback = (error?: Error, token?: unknown) => void;
+export type SendCallback = (error?: Error, token?: unknown, records?: number) => void;
 
 /** Counters of a {@link ForwardSender}. */
 export interface ForwardStats {
@@ -85,13 +87,31 @@ export interface ForwardStats {
 
 interface Batch {
   tag: string;
+  /**
+   * The message being built: `start` bytes kept free for the PackedForward head (written at
+   * seal, so the entries are never copied into a message of their own), then the entries.
+   */
   buffer: Buffer;
+  start: number;
+  /** Entry bytes so far. */
   size: number;
   count: number;
+  /**
+   * Whom to tell when the batch is acked, in write order: runs of records, each a callback,
+   * the token of its last record and how many records it stands for. Per record for
+   * `write()`; `writeTemplated()` extends the last run when it has the same callback, so a
+   * container's thousands of unacked records hold no object each (they would outlive the
+   * young generation and fill the old one).
+   */
   callbacks: SendCallback[];
   tokens: unknown[];
+  counts: number[];
+  /** The last run may take more records (it was made by `writeTemplated()`). */
+  openRun: boolean;
   /** The whole message once sealed. */
   message?: Uint8Array;
+  /** Written on more than one connection (a write to a dead one may not be over yet). */
+  resent?: boolean;
   chunk?: string;
   /** The connection it was last written on (undefined: to be written). */
   sentOn?: Connection;
@@ -127,6 +147,8 @@ export class ForwardSender {
   #fatal: Error | undefined;
   #closed = false;
   #drainWaiters: Array<() => void> = [];
+  /** Buffers of acked batches, for the next ones. */
+  readonly #spare: Buffer[] = [];
   #idleWaiters: Array<() => void> = [];
   readonly #stats: ForwardStats = { records: 0, bytes: 0, resent: 0, connections: 0, pendingBytes: 0, connected: false, lastError: undefined };
 
@@ -174,17 +196,17 @@ export class ForwardSender {
     let batch = this.#open.get(tag);
     // The hot path writes straight into the batch; a record with non-string values goes
     // through the general encoder.
-    let end = batch ? writeStringEntry(batch.buffer, batch.size, time, record, this.#mode) : -1;
+    let end = batch ? writeStringEntry(batch.buffer, batch.start + batch.size, time, record, this.#mode) : -1;
     let entry: Uint8Array | undefined;
     let length: number;
-    if (batch && end >= 0) length = end - batch.size;
+    if (batch && end >= 0) length = end - batch.start - batch.size;
     else {
       entry = encodeEntryShared(time, record, this.#mode).slice();
       length = entry.byteLength;
     }
     if (batch && batch.size > 0 && batch.size + length > this.#batch.bytes) {
       // It goes into the next batch: this one stays under the byte bound.
-      if (end >= 0) entry = Buffer.from(batch.buffer.subarray(batch.size, end));
+      if (end >= 0) entry = Buffer.from(batch.buffer.subarray(batch.start + batch.size, end));
       end = -1;
       this.#seal(batch);
       batch = undefined;
@@ -192,7 +214,7 @@ export class ForwardSender {
     if (!batch) batch = this.#newBatch(tag, length);
     if (end < 0) {
       growFor(batch, length);
-      batch.buffer.set(entry as Uint8Array, batch.size);
+      batch.buffer.set(entry as Uint8Array, batch.start + batch.size);
     }
     return this.#added(batch, length, callback, token);
   }
@@ -202,6 +224,8 @@ export class ForwardSender {
    * fixed fields pre-encoded once, only `value` encoded per record. The same bytes as `write()`
    * of the whole record; `ship()` sends each container's lines this way. `value` as bytes is
    * sent as they are, as a MessagePack str (the engine's UTF-8, as Docker's fluentd driver does).
+   * Consecutive records of one batch with the same `callback` are acked by one call: with the
+   * last one's `token`, and `records` saying how many it stands for.
    *
    * @internal `ship()`'s fast path; use {@link ForwardSender.write}.
    */
@@ -221,19 +245,29 @@ export class ForwardSender {
     if (!batch) batch = this.#newBatch(tag, length);
     growFor(batch, length);
     const buffer = batch.buffer;
-    let at = writeEntryTime(buffer, batch.size, time, this.#mode);
+    let at = writeEntryTime(buffer, batch.start + batch.size, time, this.#mode);
     buffer.set(template.head, at);
     at = writeTemplateValue(buffer, at + template.head.byteLength, value, bytes);
     buffer.set(template.tail, at);
-    return this.#added(batch, length, callback, token);
+    return this.#added(batch, length, callback, token, true);
   }
 
   // Counts a record just written at the batch's end; seals the batch once a bound is reached.
-  #added(batch: Batch, length: number, callback: SendCallback | undefined, token: unknown): boolean {
+  // `merge`: the record may join the last run of records with the same callback.
+  #added(batch: Batch, length: number, callback: SendCallback | undefined, token: unknown, merge = false): boolean {
     batch.size += length;
     batch.count++;
-    batch.callbacks.push(callback ?? noop);
-    batch.tokens.push(token);
+    const cb = callback ?? noop;
+    const last = batch.callbacks.length - 1;
+    if (merge && batch.openRun && batch.callbacks[last] === cb) {
+      batch.tokens[last] = token;
+      batch.counts[last] = (batch.counts[last] as number) + 1;
+    } else {
+      batch.callbacks.push(cb);
+      batch.tokens.push(token);
+      batch.counts.push(1);
+      batch.openRun = merge;
+    }
     this.#stats.pendingBytes += length;
     if (batch.count >= this.#batch.records || batch.size >= this.#batch.bytes) this.#seal(batch);
     return !this.full;
@@ -241,7 +275,10 @@ export class ForwardSender {
 
   #newBatch(tag: string, length: number): Batch {
     // Small to start (it doubles as it fills): with a tag per container, hundreds are open at once.
-    const batch: Batch = { tag, buffer: Buffer.allocUnsafe(Math.max(4 * 1024, Math.min(this.#batch.bytes, length * 16))), size: 0, count: 0, callbacks: [], tokens: [], done: false };
+    const start = packedForwardHeadSize(tag);
+    // A buffer of an acked batch if one is spare (no new memory per batch), else a new one.
+    const buffer = this.#spare.pop() ?? Buffer.allocUnsafe(start + Math.max(4 * 1024, Math.min(this.#batch.bytes, length * 16)));
+    const batch: Batch = { tag, buffer, start, size: 0, count: 0, callbacks: [], tokens: [], counts: [], openRun: false, done: false };
     this.#open.set(tag, batch);
     this.#timer ??= setTimeout(() => this.#sealAll(), this.#batch.delayMs);
     return batch;
@@ -297,7 +334,7 @@ export class ForwardSender {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
-    let entries: Uint8Array = batch.buffer.subarray(0, batch.size);
+    const entries: Uint8Array = batch.buffer.subarray(batch.start, batch.start + batch.size);
     const options: { size: number; chunk?: string; compressed?: 'gzip' } = { size: batch.count };
     if (this.options.ack) {
       batch.chunk = randomBytes(16).toString('base64');
@@ -305,11 +342,17 @@ export class ForwardSender {
       this.#byChunk.set(batch.chunk, batch);
     }
     if (this.options.compress === 'gzip') {
-      entries = gzipSync(entries);
       options.compressed = 'gzip';
+      batch.message = encodePackedForward(batch.tag, gzipSync(entries), options);
+      this.#recycle(batch);
+    } else {
+      // The head goes into the room left before the entries, the options after them.
+      const tail = encodeMessage(options);
+      growFor(batch, tail.byteLength);
+      writePackedForwardHead(batch.buffer, batch.tag, batch.size);
+      batch.buffer.set(tail, batch.start + batch.size);
+      batch.message = batch.buffer.subarray(0, batch.start + batch.size + tail.byteLength);
     }
-    batch.message = encodePackedForward(batch.tag, entries, options);
-    batch.buffer = EMPTY;
     this.#queue.push(batch);
     this.#pump();
   }
@@ -325,7 +368,10 @@ export class ForwardSender {
     if (!connection.ready) return;
     for (const batch of this.#queue) {
       if (batch.done || batch.sentOn === connection) continue;
-      if (batch.sentOn !== undefined) this.#stats.resent++;
+      if (batch.sentOn !== undefined) {
+        this.#stats.resent++;
+        batch.resent = true;
+      }
       batch.sentOn = connection;
       const message = batch.message as Uint8Array;
       connection.socket.write(message, (err) => {
@@ -458,10 +504,19 @@ export class ForwardSender {
       this.#stats.bytes += bytes;
       this.#stats.pendingBytes -= pendingOf(head);
       head.message = undefined;
-      const { callbacks, tokens } = head;
-      for (let i = 0; i < callbacks.length; i++) (callbacks[i] as SendCallback)(undefined, tokens[i]);
+      // Acked (or, without acks, flushed): nothing reads its buffer any more.
+      if (!head.resent) this.#recycle(head);
+      head.buffer = EMPTY;
+      runCallbacks(head, undefined);
     }
     this.#wake();
+  }
+
+  /** Keeps a done batch's buffer for a next batch (a few at most). */
+  #recycle(batch: Batch): void {
+    const buffer = batch.buffer;
+    batch.buffer = EMPTY;
+    if (buffer !== EMPTY && this.#spare.length < MAX_SPARE_BUFFERS) this.#spare.push(buffer);
   }
 
   #wake(): void {
@@ -479,12 +534,18 @@ export class ForwardSender {
     this.#byChunk.clear();
     for (const batch of batches) {
       clearTimeout(batch.ackTimer);
-      for (let i = 0; i < batch.callbacks.length; i++) (batch.callbacks[i] as SendCallback)(error, batch.tokens[i]);
+      runCallbacks(batch, error);
     }
     this.#stats.pendingBytes = 0;
     this.#connection?.socket.destroy();
     this.#wake();
   }
+}
+
+/** Calls a batch's callbacks in write order: once per record for `write()`, once per run for `writeTemplated()`. */
+function runCallbacks(batch: Batch, error: Error | undefined): void {
+  const { callbacks, tokens, counts } = batch;
+  for (let i = 0; i < callbacks.length; i++) (callbacks[i] as SendCallback)(error, tokens[i], counts[i]);
 }
 
 /** Bytes a sealed batch counted against the window (its entries before compression). */
@@ -493,6 +554,39 @@ function pendingOf(batch: Batch): number {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** Spare batch buffers kept at most (each at most `batch.bytes` and a head). */
+const MAX_SPARE_BUFFERS = 16;
+
+/** Bytes of a PackedForward head `[tag, bin32` before the entries: fixarray, the tag as str, bin32 and its length. */
+function packedForwardHeadSize(tag: string): number {
+  const bytes = Buffer.byteLength(tag);
+  return 1 + strHeaderSize(bytes) + bytes + 5;
+}
+
+function strHeaderSize(bytes: number): number {
+  return bytes < 32 ? 1 : bytes < 0x100 ? 2 : bytes < 0x10000 ? 3 : 5;
+}
+
+/** Writes `[tag, bin32(size)` (the head of a 3-array) at the start of `buffer`, filling {@link packedForwardHeadSize} bytes. */
+function writePackedForwardHead(buffer: Buffer, tag: string, size: number): void {
+  const bytes = Buffer.byteLength(tag);
+  let at = 0;
+  buffer[at++] = 0x93;
+  if (bytes < 32) buffer[at++] = 0xa0 | bytes;
+  else if (bytes < 0x100) {
+    buffer[at++] = 0xd9;
+    buffer[at++] = bytes;
+  } else if (bytes < 0x10000) {
+    buffer[at++] = 0xda;
+    at = buffer.writeUInt16BE(bytes, at);
+  } else {
+    buffer[at++] = 0xdb;
+    at = buffer.writeUInt32BE(bytes, at);
+  }
+  at += buffer.write(tag, at, 'utf8');
+  buffer[at++] = 0xc6;
+  buffer.writeUInt32BE(size, at);
+}
 const CERTIFICATE_ERRORS = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'SELF_SIGNED_CERT_IN_CHAIN',
@@ -531,8 +625,9 @@ export function forward(options: ForwardOptions = {}): ForwardSender {
 
 /** Makes room for `length` more bytes in a batch's buffer (doubling, so appends stay amortised O(1)). */
 function growFor(batch: Batch, length: number): void {
-  if (batch.size + length <= batch.buffer.byteLength) return;
-  const grown = Buffer.allocUnsafe(Math.max(batch.buffer.byteLength * 2, batch.size + length));
-  batch.buffer.copy(grown, 0, 0, batch.size);
+  const used = batch.start + batch.size;
+  if (used + length <= batch.buffer.byteLength) return;
+  const grown = Buffer.allocUnsafe(Math.max(batch.buffer.byteLength * 2, used + length));
+  batch.buffer.copy(grown, batch.start, batch.start, used);
   batch.buffer = grown;
 }

@@ -53,17 +53,22 @@ export class LineMerger<L = string> {
     return this.message(chunk.stream, chunk.timestamp, chunk.data);
   }
 
-  /** {@link LineMerger.push} with the message's parts as arguments. */
-  message(stream: StreamName, timestamp: string | undefined, data: Uint8Array): MergedLine<L> | undefined {
+  /**
+   * {@link LineMerger.push} with the message's parts as arguments: its bytes are
+   * `bytes[start, end)` (the whole of `bytes` by default). A line within one message becomes
+   * one view of `bytes`; parts of a longer line are copied until it is whole.
+   */
+  message(stream: StreamName, timestamp: string | undefined, bytes: Uint8Array, start = 0, end = bytes.byteLength): MergedLine<L> | undefined {
     const partial = this.#partial[stream];
     if (partial.parts.length === 0) partial.time = timestamp;
-    const newline = data.byteLength > 0 && data[data.byteLength - 1] === NEWLINE;
-    if (newline || (data.byteLength < PART_SIZE && !this.newlineOnly)) {
-      const end = newline ? data.byteLength - 1 : data.byteLength;
+    const size = end - start;
+    const newline = size > 0 && bytes[end - 1] === NEWLINE;
+    if (newline || (size < PART_SIZE && !this.newlineOnly)) {
+      const stop = newline ? end - 1 : end;
       let text: L;
-      if (partial.parts.length === 0) text = this.#finish(data.subarray(0, end));
+      if (partial.parts.length === 0) text = this.#finish(new Uint8Array(bytes.buffer, bytes.byteOffset + start, stop - start));
       else {
-        partial.parts.push(data.subarray(0, end));
+        partial.parts.push(bytes.subarray(start, stop));
         text = this.#finish(Buffer.concat(partial.parts));
       }
       const line: MergedLine<L> = { stream, time: partial.time, log: text };
@@ -71,9 +76,9 @@ export class LineMerger<L = string> {
       partial.bytes = 0;
       return line;
     }
-    // A part: the view may be reused by the reader below, so keep a copy.
-    partial.parts.push(data.slice());
-    partial.bytes += data.byteLength;
+    // A part: the bytes may be reused by the reader below, so keep a copy.
+    partial.parts.push(bytes.slice(start, end));
+    partial.bytes += size;
     return undefined;
   }
 

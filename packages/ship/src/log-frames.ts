@@ -7,12 +7,19 @@ const SPACE = 0x20;
 const STAMP_WINDOW = 41;
 const STREAM_NAMES: readonly StreamName[] = ['stdout', 'stdout', 'stderr'];
 
-/** Called once per log message: its stream, the engine's time (`timestamps=1`) and its bytes. */
-export type OnMessage = (stream: StreamName, time: string | undefined, data: Buffer) => void;
+/**
+ * Called once per log message: its stream, the engine's time (`timestamps=1`) and its bytes,
+ * `bytes[start, end)` (offsets, not a view: a line costs no object until it is whole).
+ */
+export type OnMessage = (stream: StreamName, time: string | undefined, bytes: Uint8Array, start: number, end: number) => void;
+
+/** `bytes[start, end)` as latin1 text, without a view (timestamps are ASCII). */
+const latin1 = (bytes: Uint8Array, start: number, end: number): string => latin1Slice.call(bytes, start, end);
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice: (this: Uint8Array, start: number, end: number) => string }).latin1Slice;
 
 /** What cuts a log's bytes into messages: {@link LogFrames}, or `TtyMessages` for a TTY's log. */
 export interface LogCutter {
-  push(chunk: Buffer, onMessage: OnMessage): void;
+  push(chunk: Uint8Array, onMessage: OnMessage): void;
   /** The log ended: passes on what it held, or throws if it ended inside a message. */
   end(onMessage: OnMessage): void;
 }
@@ -28,23 +35,23 @@ export interface LogCutter {
  * promises of an iterator are a third of the CPU.
  */
 export class LogFrames implements LogCutter {
-  readonly #header = Buffer.alloc(HEADER_SIZE);
+  readonly #header = new Uint8Array(HEADER_SIZE);
   #headerFill = 0;
   /** Stream byte of the frame whose payload continues in the next read, or -1 between frames. */
   #type = -1;
   #size = 0;
   #received = 0;
-  #parts: Buffer[] = [];
+  #parts: Uint8Array[] = [];
 
   /** Cuts one read into messages, calling `onMessage` for each complete one. */
-  push(chunk: Buffer, onMessage: OnMessage): void {
+  push(chunk: Uint8Array, onMessage: OnMessage): void {
     const end = chunk.byteLength;
     let pos = 0;
     if (this.#type >= 0) pos = this.#continuePayload(chunk, 0, onMessage);
     if (this.#headerFill > 0 && pos < end) pos = this.#continueHeader(chunk, pos, onMessage);
     while (end - pos >= HEADER_SIZE) {
       const type = chunk[pos] as number;
-      const size = chunk.readUInt32BE(pos + 4);
+      const size = uint32(chunk, pos + 4);
       if (type > SYSTEM_ERROR) throw badType(type);
       const start = pos + HEADER_SIZE;
       const stop = start + size;
@@ -53,11 +60,11 @@ export class LogFrames implements LogCutter {
         pos = this.#continuePayload(chunk, start, onMessage);
         continue;
       }
-      if (size > 0) message(type, chunk.subarray(start, stop), onMessage);
+      if (size > 0) message(type, chunk, start, stop, onMessage);
       pos = stop;
     }
     if (pos < end) {
-      chunk.copy(this.#header, 0, pos, end);
+      this.#header.set(chunk.subarray(pos, end), 0);
       this.#headerFill = end - pos;
     }
   }
@@ -74,49 +81,54 @@ export class LogFrames implements LogCutter {
     this.#parts = [];
   }
 
-  #continueHeader(chunk: Buffer, pos: number, onMessage: OnMessage): number {
+  #continueHeader(chunk: Uint8Array, pos: number, onMessage: OnMessage): number {
     const take = Math.min(HEADER_SIZE - this.#headerFill, chunk.byteLength - pos);
-    chunk.copy(this.#header, this.#headerFill, pos, pos + take);
+    this.#header.set(chunk.subarray(pos, pos + take), this.#headerFill);
     this.#headerFill += take;
     pos += take;
     if (this.#headerFill < HEADER_SIZE) return pos;
     this.#headerFill = 0;
     const type = this.#header[0] as number;
-    const size = this.#header.readUInt32BE(4);
+    const size = uint32(this.#header, 4);
     if (type > SYSTEM_ERROR) throw badType(type);
     if (size === 0 && type !== SYSTEM_ERROR) return pos;
     this.#begin(type, size);
     return this.#continuePayload(chunk, pos, onMessage);
   }
 
-  #continuePayload(chunk: Buffer, pos: number, onMessage: OnMessage): number {
+  #continuePayload(chunk: Uint8Array, pos: number, onMessage: OnMessage): number {
     const take = Math.min(this.#size - this.#received, chunk.byteLength - pos);
     // A copy: a view would keep the whole read (64 KiB) alive while the frame waits for its end.
-    if (take > 0) this.#parts.push(Buffer.from(chunk.subarray(pos, pos + take)));
+    if (take > 0) this.#parts.push(chunk.slice(pos, pos + take));
     this.#received += take;
     pos += take;
     if (this.#received < this.#size) return pos;
     const type = this.#type;
-    const data = this.#parts.length === 1 ? (this.#parts[0] as Buffer) : Buffer.concat(this.#parts, this.#size);
+    const data = this.#parts.length === 1 ? (this.#parts[0] as Uint8Array) : Buffer.concat(this.#parts, this.#size);
     this.#type = -1;
     this.#parts = [];
-    if (type === SYSTEM_ERROR) throw new StreamError(data.toString('utf8') || 'the engine sent a system-error frame with no text');
-    message(type, data, onMessage);
+    if (type === SYSTEM_ERROR) throw new StreamError(new TextDecoder().decode(data) || 'the engine sent a system-error frame with no text');
+    message(type, data, 0, data.byteLength, onMessage);
     return pos;
   }
 }
 
-/** A frame's payload: its timestamp prefix split off when there is one. */
-function message(type: number, data: Buffer, onMessage: OnMessage): void {
+/** A frame's payload, `bytes[start, end)`: its timestamp prefix split off when there is one. */
+function message(type: number, bytes: Uint8Array, start: number, end: number, onMessage: OnMessage): void {
   const stream = STREAM_NAMES[type] as StreamName;
-  const limit = Math.min(data.byteLength, STAMP_WINDOW);
-  for (let i = 1; i < limit; i++) {
-    if (data[i] === SPACE) {
-      onMessage(stream, data.toString('latin1', 0, i), data.subarray(i + 1));
+  const limit = Math.min(end, start + STAMP_WINDOW);
+  for (let i = start + 1; i < limit; i++) {
+    if (bytes[i] === SPACE) {
+      onMessage(stream, latin1(bytes, start, i), bytes, i + 1, end);
       return;
     }
   }
-  onMessage(stream, undefined, data);
+  onMessage(stream, undefined, bytes, start, end);
+}
+
+/** The big-endian 32-bit unsigned integer at `at`. */
+function uint32(bytes: Uint8Array, at: number): number {
+  return (bytes[at] as number) * 0x1000000 + (((bytes[at + 1] as number) << 16) | ((bytes[at + 2] as number) << 8) | (bytes[at + 3] as number));
 }
 
 function badType(type: number): StreamError {

@@ -167,9 +167,10 @@ class ShipRun {
             const acked: ContainerShipState = { id: key, name: container.name, read: 0, acked: 0, position: resumed, lagMs: undefined, removed: false };
             if (task !== undefined) acked.service = record.service;
             // One callback per container; each record's position comes back as its token.
-            const onAck = (err?: Error, token?: unknown): void => {
+            // A call may stand for several records (records), token being the last one's position.
+            const onAck = (err?: Error, token?: unknown, records = 1): void => {
               if (err) return;
-              acked.acked++;
+              acked.acked += records;
               acked.position = token as LogPosition;
               if (acked.removed && acked.acked === acked.read) checkpoint.forget(key, book);
               else checkpoint.advance(key, token as LogPosition, book);

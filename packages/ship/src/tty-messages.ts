@@ -45,11 +45,12 @@ export class TtyMessages implements LogCutter {
   #raw = false;
 
   /** Cuts one read into messages, calling `onMessage` for each complete one. */
-  push(chunk: Buffer, onMessage: OnMessage): void {
+  push(bytes: Uint8Array, onMessage: OnMessage): void {
     if (this.#raw) {
-      if (chunk.byteLength > 0) onMessage('stdout', undefined, chunk);
+      if (bytes.byteLength > 0) onMessage('stdout', undefined, bytes, 0, bytes.byteLength);
       return;
     }
+    const chunk = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const data = this.#carry ? Buffer.concat([this.#carry, chunk]) : chunk;
     this.#carry = undefined;
     this.#cut(data, onMessage, false);
@@ -80,7 +81,7 @@ export class TtyMessages implements LogCutter {
           if (this.#started) throw notStamp(data, pos, final);
           // No stamps at all: the old raw way, each read one message.
           this.#raw = true;
-          onMessage('stdout', undefined, data.subarray(pos));
+          onMessage('stdout', undefined, data, pos, data.byteLength);
           return;
         }
         this.#started = true;
@@ -127,7 +128,7 @@ export class TtyMessages implements LogCutter {
     this.#time = undefined;
     this.#content = [];
     this.#contentBytes = 0;
-    onMessage('stdout', time, data);
+    onMessage('stdout', time, data, 0, data.byteLength);
   }
 
   /** Where the next message's stamp starts in `[from, before)`, or -1: a stamp not earlier than this message's time. */

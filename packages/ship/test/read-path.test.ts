@@ -39,7 +39,7 @@ describe('LogFrames (ship reads the log bytes itself)', () => {
       const bytes = Buffer.concat(input.map(([type, time, text]) => frame(type, Buffer.from(time === undefined ? text : `${time} ${text}`, 'latin1'))));
       const frames = new LogFrames();
       const got: Message[] = [];
-      for (const part of cut(bytes, cuts)) frames.push(part, (stream, time, data) => got.push([stream, time, data.toString('latin1')]));
+      for (const part of cut(bytes, cuts)) frames.push(part, (stream, time, bytes, start, end) => got.push([stream, time, Buffer.from(bytes.subarray(start, end)).toString('latin1')]));
       frames.end();
       expect(got).toEqual(input.map(([type, time, text]) => [type === 2 ? 'stderr' : 'stdout', time, text]));
     }));

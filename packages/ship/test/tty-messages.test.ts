@@ -60,9 +60,9 @@ function read(chunks: Buffer[]): Array<[string | undefined, string]> {
   const messages = new TtyMessages();
   const merger = new LineMerger<Uint8Array>((b) => b);
   const got: Array<[string | undefined, string]> = [];
-  const onMessage = (_stream: 'stdout' | 'stderr', time: string | undefined, data: Buffer): void => {
+  const onMessage = (_stream: 'stdout' | 'stderr', time: string | undefined, bytes: Uint8Array, start: number, end: number): void => {
     expect(_stream).toBe('stdout');
-    const line = merger.message('stdout', time, data);
+    const line = merger.message('stdout', time, bytes, start, end);
     if (line) got.push([line.time, Buffer.from(line.log).toString('latin1')]);
   };
   for (const chunk of chunks) messages.push(chunk, onMessage);
@@ -138,7 +138,8 @@ describe('TtyMessages (a TTY container log, timestamps=1)', () => {
   it('a log without stamps is passed on raw, each read one message without a time', () => {
     const got: Array<[string | undefined, string]> = [];
     const messages = new TtyMessages();
-    const on = (_s: string, time: string | undefined, data: Buffer): void => void got.push([time, data.toString()]);
+    const on = (_s: string, time: string | undefined, bytes: Uint8Array, start: number, end: number): void =>
+      void got.push([time, Buffer.from(bytes.subarray(start, end)).toString()]);
     messages.push(Buffer.from('plain '), on);
     messages.push(Buffer.from('2024-05-01T10:00:00.5Z x\n'), on);
     messages.end(on);
@@ -159,7 +160,8 @@ describe('TtyMessages (a TTY container log, timestamps=1)', () => {
     for (let n = 36; n < whole.byteLength; n++) {
       const messages = new TtyMessages();
       const got: string[] = [];
-      const on = (_s: string, _t: string | undefined, data: Buffer): void => void got.push(data.toString());
+      const on = (_s: string, _t: string | undefined, bytes: Uint8Array, start: number, end: number): void =>
+        void got.push(Buffer.from(bytes.subarray(start, end)).toString());
       messages.push(whole.subarray(0, n), on);
       // Ended inside the second stamp: an error; after it: the unterminated message.
       if (n < 66) expect(() => messages.end(on)).toThrow(/truncated TTY log/);
