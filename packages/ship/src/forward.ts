@@ -277,7 +277,9 @@ export class ForwardSender {
     // Small to start (it doubles as it fills): with a tag per container, hundreds are open at once.
     const start = packedForwardHeadSize(tag);
     // A buffer of an acked batch if one is spare (no new memory per batch), else a new one.
-    const buffer = this.#spare.pop() ?? Buffer.allocUnsafe(start + Math.max(4 * 1024, Math.min(this.#batch.bytes, length * 16)));
+    const room = start + Math.max(4 * 1024, Math.min(this.#batch.bytes, length * 16));
+    const spare = this.#spare.at(-1);
+    const buffer = spare !== undefined && spare.byteLength >= room ? (this.#spare.pop() as Buffer) : Buffer.allocUnsafe(room);
     const batch: Batch = { tag, buffer, start, size: 0, count: 0, callbacks: [], tokens: [], counts: [], openRun: false, done: false };
     this.#open.set(tag, batch);
     this.#timer ??= setTimeout(() => this.#sealAll(), this.#batch.delayMs);

@@ -46,6 +46,17 @@ describe('forward() against FluentServer', () => {
     await to.close();
   });
 
+  it('tags of every str size (fixstr, str8, str16, str32) in messages written in place, batch buffers reused after acks: every record arrives in order under its tag', async () => {
+    const r = await receiver();
+    // Small batches, so acked batches' buffers are reused many times over.
+    const to = sender({ port: r.port, ack: true, batch: { records: 7 } });
+    const tags = ['t', 'docker.'.padEnd(31, 'x'), 'é'.repeat(16), 'x'.repeat(255), 'y'.repeat(256), 'z'.repeat(70_000)];
+    for (const tag of tags) await sendMany(to, 50, tag);
+    expect(r.entries.map((e) => e.tag)).toEqual(tags.flatMap((tag) => Array(50).fill(tag)));
+    expect(r.logs()).toEqual(tags.flatMap(() => Array.from({ length: 50 }, (_, i) => `line ${i}`)));
+    await to.close();
+  });
+
   it("eventTime 'seconds' sends integer times", async () => {
     const r = await receiver();
     const to = sender({ port: r.port, ack: true, eventTime: 'seconds' });
