@@ -156,6 +156,8 @@ class Follower {
   readonly #positions = new Map<string, LogPosition>();
   /** The reading of each container being read now: settles once its lines are all in the channel. */
   readonly #reading = new Map<string, Promise<void>>();
+  /** Containers started again while still being read: read once more when that reading ends. */
+  readonly #again = new Set<string>();
 
   constructor(
     readonly docker: Docker,
@@ -228,11 +230,18 @@ class Follower {
   }
 
   #start(id: string): void {
-    if (this.#active.has(id) || this.signal.aborted) return;
+    if (this.signal.aborted) return;
+    if (this.#active.has(id)) {
+      // A start while the last reading may be ending (e.g. the re-read after `die` of a stopped
+      // container, which ends at the log's end): read again after it, from where it got to.
+      this.#again.add(id);
+      return;
+    }
     this.#active.add(id);
     const reading = this.#follow(id).finally(() => {
       this.#active.delete(id);
       this.#reading.delete(id);
+      if (this.#again.delete(id)) this.#start(id);
     });
     this.#reading.set(id, reading);
   }
