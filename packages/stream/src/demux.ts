@@ -2,6 +2,7 @@ import { concatParts, view } from './bytes.js';
 import { StreamError } from './errors.js';
 import { PullIterator } from './pull-iterator.js';
 import type { Chunk, StreamName } from './types.js';
+import { StampedChunk, StreamChunk } from './next-result.js';
 
 /** Options of {@link demuxFrames}. */
 export interface DemuxOptions {
@@ -112,7 +113,7 @@ class FrameDemuxer extends PullIterator<Uint8Array, Chunk> {
       const start = pos + HEADER_SIZE;
       const stop = start + size;
       if (whole && stop <= end && type !== SYSTEM_ERROR) {
-        if (size > 0) out.push({ stream: STREAM_NAMES[type] as StreamName, data: new Uint8Array(buffer, base + start, size) });
+        if (size > 0) out.push(new StreamChunk(STREAM_NAMES[type] as StreamName, new Uint8Array(buffer, base + start, size)));
         pos = stop;
         continue;
       }
@@ -244,7 +245,7 @@ class FrameDemuxer extends PullIterator<Uint8Array, Chunk> {
   #emit(data: Uint8Array): void {
     const stream = STREAM_NAMES[this.#type] as StreamName;
     const stamp = this.#stamp;
-    this.out.push(stamp === undefined ? { stream, data } : { stream, data, timestamp: stamp });
+    this.out.push(stamp === undefined ? new StreamChunk(stream, data) : new StampedChunk(stream, data, stamp));
   }
 
   #gatherError(chunk: Uint8Array, pos: number, take: number): void {

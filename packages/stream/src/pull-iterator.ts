@@ -1,4 +1,5 @@
 import { closeSource } from './close-source.js';
+import { NextResult } from './next-result.js';
 
 /**
  * Optional method of a source iterator (`@dockyard/transport`'s readers have it): a value
@@ -67,7 +68,7 @@ export abstract class PullIterator<I, O> implements AsyncIterableIterator<O> {
     if (this.#pulling) return this.#pulling.then(this.#retry, this.#retry);
     if (this.#head < this.out.length) {
       const value = this.out[this.#head++] as O;
-      return Promise.resolve({ done: false, value });
+      return Promise.resolve(new NextResult(value));
     }
     // One `then` for the pull's end: it clears the pull in flight and tells the hook.
     const pulling = this.#pull().then(this.#settled, this.#failed);
@@ -113,7 +114,7 @@ export abstract class PullIterator<I, O> implements AsyncIterableIterator<O> {
    * when a source value is needed. A failure is thrown once its queued items are out.
    */
   #ready(): IteratorResult<O> | undefined {
-    if (this.#head < this.out.length) return { done: false, value: this.out[this.#head++] as O };
+    if (this.#head < this.out.length) return new NextResult(this.out[this.#head++] as O);
     this.out.length = 0;
     this.#head = 0;
     if (this.#failure) {

@@ -1,6 +1,7 @@
 import { view } from './bytes.js';
 import { PullIterator } from './pull-iterator.js';
 import type { Chunk } from './types.js';
+import { StreamChunk } from './next-result.js';
 
 /**
  * Tags every chunk of a raw stream (a TTY container's logs, attach or exec output, where the
@@ -19,6 +20,6 @@ export function rawChunks(source: AsyncIterable<Uint8Array>): AsyncIterableItera
 
 class RawTagger extends PullIterator<Uint8Array, Chunk> {
   protected accept(data: Uint8Array): void {
-    this.out.push({ stream: 'stdout', data: data.constructor === Uint8Array ? data : view(data, 0, data.length) });
+    this.out.push(new StreamChunk('stdout', data.constructor === Uint8Array ? data : view(data, 0, data.length)));
   }
 }

@@ -1,5 +1,6 @@
 import { closeSource } from './close-source.js';
 import type { Chunk, StreamName } from './types.js';
+import { NextResult } from './next-result.js';
 
 /** Options of {@link splitStreams}. */
 export interface SplitStreamsOptions {
@@ -149,7 +150,7 @@ class Side implements AsyncIterableIterator<Uint8Array> {
         this.#head = 0;
       }
       this.#splitter.wake();
-      return Promise.resolve({ done: false, value });
+      return Promise.resolve(new NextResult(value));
     }
     if (this.#failure) {
       const { error } = this.#failure;
@@ -194,7 +195,7 @@ class Side implements AsyncIterableIterator<Uint8Array> {
     if (this.cancelled || data.length === 0) return;
     const waiter = this.#waiters.shift();
     if (waiter) {
-      waiter.resolve({ done: false, value: data });
+      waiter.resolve(new NextResult(data));
       return;
     }
     this.#queue.push(data);

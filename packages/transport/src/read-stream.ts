@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { NextResult } from './next-result.js';
 
 /** Bytes waiting unread before the stream is paused (backpressure on the engine), by default. */
 export const DEFAULT_READ_WINDOW = 256 * 1024;
@@ -93,7 +94,7 @@ export class SocketReader implements QueuedReader {
     const resolve = this.#resolveWaiting;
     if (resolve !== undefined) {
       this.#clearWaiting();
-      resolve({ done: false, value: chunk });
+      resolve(new NextResult(chunk));
       return;
     }
     this.#queue.push(chunk);
@@ -150,7 +151,7 @@ export class SocketReader implements QueuedReader {
 
   next(): Promise<IteratorResult<Uint8Array>> {
     const chunk = this.take();
-    if (chunk !== undefined) return Promise.resolve({ done: false, value: chunk });
+    if (chunk !== undefined) return Promise.resolve(new NextResult(chunk));
     if (this.#failure) {
       this.#detach();
       return Promise.reject(this.#failure.error);

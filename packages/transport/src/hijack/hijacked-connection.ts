@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import { AbortError, ConnectionError } from '../errors.js';
 import { type QueuedReader, TAKE_QUEUED } from '../read-stream.js';
+import { NextResult } from '../next-result.js';
 
 /**
  * A connection the engine handed over after `101 Switching Protocols` (or the `200` older
@@ -141,10 +142,10 @@ export class SocketHijackedConnection implements HijackedConnection {
       if (chunk.length >= remaining) {
         const last = chunk.subarray(0, remaining);
         remaining = 0;
-        return last.length > 0 ? { done: false, value: last } : finish();
+        return last.length > 0 ? new NextResult(last) : finish();
       }
       remaining -= chunk.length;
-      return { done: false, value: chunk };
+      return new NextResult(chunk);
     };
     const broken = (err: unknown): IteratorResult<Uint8Array> => {
       if (this.#closedByCaller) return finish();

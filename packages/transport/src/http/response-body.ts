@@ -1,6 +1,7 @@
 import { type QueuedReader, TAKE_QUEUED } from '../read-stream.js';
 import type { ResponseHead } from '../hijack/response-head-parser.js';
 import { ChunkedDecoder } from './chunked-decoder.js';
+import { NextResult } from '../next-result.js';
 
 /**
  * How a response body is delimited: a byte count (`Content-Length`, 0 for HEAD, 204 and 304),
@@ -103,7 +104,7 @@ export class ResponseBody implements QueuedReader, AsyncIterable<Uint8Array> {
     } catch (err) {
       throw this.#failed(err);
     }
-    if (value !== undefined) return { done: false, value };
+    if (value !== undefined) return new NextResult(value);
     if (this.#complete) {
       this.#ended();
       return { done: true, value: undefined };
