@@ -58,6 +58,24 @@ export function encodePackedForward(tag: string, entries: Uint8Array, options: F
   return encoder.encode([tag, entries, options]);
 }
 
+/**
+ * Bytes of a PackedForward message's head, `[tag, bin32` up to the entries: a 3-array marker,
+ * the tag as a str, bin32's marker and length. `forward()` keeps this room before a batch's
+ * entries and fills it with {@link writePackedForwardHead} when the batch is sealed, so the
+ * entries are never copied into a message of their own.
+ */
+export function packedForwardHeadSize(tag: string): number {
+  return 1 + strSize(Buffer.byteLength(tag)) + 5;
+}
+
+/** Writes the head of a PackedForward message whose entries are `size` bytes at the start of `buffer` ({@link packedForwardHeadSize} bytes). */
+export function writePackedForwardHead(buffer: Buffer, tag: string, size: number): void {
+  buffer[0] = 0x93;
+  const at = writeStr(buffer, 1, tag);
+  buffer[at] = 0xc6;
+  buffer.writeUInt32BE(size, at + 1);
+}
+
 /** Decodes one complete MessagePack value (EventTime as ext 0); malformed bytes throw {@link ForwardDecodeError}. */
 export function decodeMessage(bytes: Uint8Array): unknown {
   try {

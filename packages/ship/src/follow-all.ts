@@ -8,6 +8,7 @@ import { TtyMessages } from './tty-messages.js';
 import { Permits } from './permits.js';
 import { LineMerger, type MergedLine } from './line-merger.js';
 import { type ContainerSelector, selects } from './select.js';
+import { sleep } from './sleep.js';
 
 /** The container a {@link LogRecord} came from. */
 export interface ContainerInfo {
@@ -380,20 +381,8 @@ const keepBytes = (bytes: Uint8Array): Uint8Array => bytes;
 const TAKE_QUEUED = Symbol.for('dockyard.takeQueued');
 type QueuedReads = AsyncIterator<Uint8Array> & { [TAKE_QUEUED]?: () => Uint8Array | undefined };
 
-/** `since` as the engine's query takes it (Unix seconds for a Date). */
+/** The events stream's marker that it reconnected (containers are listed again then). */
 function isReconnected(event: DockerEvent | ReconnectedEvent): event is ReconnectedEvent {
   return event.Type === 'dockyard' && event.Action === 'reconnected';
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}

@@ -5,6 +5,7 @@ import { selects } from './select.js';
 import { EventTime } from './event-time.js';
 import type { LogLine, LogPosition, LogRecord } from './follow-all.js';
 import { LineMerger } from './line-merger.js';
+import { sleep } from './sleep.js';
 
 /** Splits the `details` prefix the engine writes before a swarm log line: `k=v,k=v ` (URL-encoded). */
 export function splitDetails(data: Uint8Array): { details: Record<string, string>; rest: Uint8Array } {
@@ -223,15 +224,3 @@ export function sinceNs(value: TimeValue | undefined, now = Date.now()): bigint 
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}

@@ -4,7 +4,21 @@ import { hostname as osHostname } from 'node:os';
 import tls from 'node:tls';
 import { gzipSync } from 'node:zlib';
 import { AbortError } from 'dockyard';
-import { encodeEntryShared, encodeMessage, encodePackedForward, entryTimeSize, type EventTimeMode, MessageReader, type RecordTemplate, templateValueSize, writeEntryTime, writeStringEntry, writeTemplateValue } from './codec.js';
+import {
+  encodeEntryShared,
+  encodeMessage,
+  encodePackedForward,
+  entryTimeSize,
+  type EventTimeMode,
+  MessageReader,
+  packedForwardHeadSize,
+  type RecordTemplate,
+  templateValueSize,
+  writeEntryTime,
+  writePackedForwardHead,
+  writeStringEntry,
+  writeTemplateValue,
+} from './codec.js';
 import { ForwardAuthError, ForwardDecodeError, ForwardError } from './errors.js';
 import type { EventTime } from './event-time.js';
 import { checkTagTemplate, DEFAULT_TAG } from './driver-record.js';
@@ -559,36 +573,6 @@ const EMPTY = Buffer.alloc(0);
 /** Spare batch buffers kept at most (each at most `batch.bytes` and a head). */
 const MAX_SPARE_BUFFERS = 16;
 
-/** Bytes of a PackedForward head `[tag, bin32` before the entries: fixarray, the tag as str, bin32 and its length. */
-function packedForwardHeadSize(tag: string): number {
-  const bytes = Buffer.byteLength(tag);
-  return 1 + strHeaderSize(bytes) + bytes + 5;
-}
-
-function strHeaderSize(bytes: number): number {
-  return bytes < 32 ? 1 : bytes < 0x100 ? 2 : bytes < 0x10000 ? 3 : 5;
-}
-
-/** Writes `[tag, bin32(size)` (the head of a 3-array) at the start of `buffer`, filling {@link packedForwardHeadSize} bytes. */
-function writePackedForwardHead(buffer: Buffer, tag: string, size: number): void {
-  const bytes = Buffer.byteLength(tag);
-  let at = 0;
-  buffer[at++] = 0x93;
-  if (bytes < 32) buffer[at++] = 0xa0 | bytes;
-  else if (bytes < 0x100) {
-    buffer[at++] = 0xd9;
-    buffer[at++] = bytes;
-  } else if (bytes < 0x10000) {
-    buffer[at++] = 0xda;
-    at = buffer.writeUInt16BE(bytes, at);
-  } else {
-    buffer[at++] = 0xdb;
-    at = buffer.writeUInt32BE(bytes, at);
-  }
-  at += buffer.write(tag, at, 'utf8');
-  buffer[at++] = 0xc6;
-  buffer.writeUInt32BE(size, at);
-}
 const CERTIFICATE_ERRORS = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'SELF_SIGNED_CERT_IN_CHAIN',
