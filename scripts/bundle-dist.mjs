@@ -5,6 +5,8 @@
 // loader pays for every module it resolves, reads and links; dockyard is ~90 small modules,
 // which made `import('dockyard')` cost ~40% more CPU than `import('undici')` (bench/import).
 // The other dist files stay beside it for their .d.ts; nothing imports them at run time.
+// `--inline <package>` folds that dependency in too (the package's own copy): @dockyard/ship
+// inlines @msgpack/msgpack, whose ~20 ES modules cost 5 MiB of RSS to load, one file ~0.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
@@ -12,6 +14,13 @@ import { buildSync } from 'esbuild';
 /** Names of the classes declared in compiled JavaScript (`class X` or `var X = class`, at a line start). */
 const classNames = (code) =>
   new Set([...code.matchAll(/^\s*(?:export\s+)?(?:(?:abstract\s+)?class\s+([A-Za-z_$][\w$]*)|(?:var|let|const)\s+([A-Za-z_$][\w$]*)\s*=\s*class\b)/gm)].map((m) => m[1] ?? m[2]));
+
+const inline = process.argv.flatMap((arg, i) => (process.argv[i - 1] === '--inline' ? [arg] : []));
+const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
+const dependencies = Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies, ...manifest.optionalDependencies });
+for (const name of inline) if (!dependencies.includes(name)) throw new Error(`bundle-dist: --inline ${name} is not a dependency of ${manifest.name}`);
+// Everything else stays an import: dependencies by name (and their subpaths), node builtins by the platform.
+const external = dependencies.filter((name) => !inline.includes(name)).flatMap((name) => [name, `${name}/*`]);
 
 const compiled = new Set();
 const walk = (dir) => {
@@ -28,7 +37,7 @@ buildSync({
   outfile: 'dist/index.js',
   allowOverwrite: true,
   bundle: true,
-  packages: 'external',
+  ...(inline.length === 0 ? { packages: 'external' } : { external }),
   platform: 'node',
   format: 'esm',
   target: 'node20',
