@@ -77,7 +77,7 @@ export interface ForwardOptions {
  * Called once per record: without an error when its batch was acked (or written, without
  * `ack`), with the `token` given to `write()` (one callback can then serve many records).
  * `records` is 1 for `write()`; `ship()`'s own path has one call stand for several records
- * (see {@link ForwardSender.writeTemplated}).
+ * (`writeTemplated`, internal).
  */
 export type SendCallback = (error?: Error, token?: unknown, records?: number) => void;
 
