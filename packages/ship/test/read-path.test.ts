@@ -6,6 +6,7 @@ import { encodeEntry, entryTimeSize, recordTemplate, writeEntryTime, writeTempla
 import { EventTime } from '../src/event-time.js';
 import { ForwardSender } from '../src/forward.js';
 import { LogFrames } from '../src/log-frames.js';
+import { cut } from './support/cut.js';
 
 /** One multiplexed frame: the 8-byte header, then the payload. */
 function frame(type: number, payload: Uint8Array): Buffer {
@@ -13,18 +14,6 @@ function frame(type: number, payload: Uint8Array): Buffer {
   header[0] = type;
   header.writeUInt32BE(payload.byteLength, 4);
   return Buffer.concat([header, payload]);
-}
-
-function cut(bytes: Buffer, cuts: number[]): Buffer[] {
-  const points = [...new Set(cuts.map((c) => c % (bytes.byteLength + 1)))].sort((a, b) => a - b);
-  const parts: Buffer[] = [];
-  let from = 0;
-  for (const p of points) {
-    parts.push(bytes.subarray(from, p));
-    from = p;
-  }
-  parts.push(bytes.subarray(from));
-  return parts;
 }
 
 type Message = [StreamName, string | undefined, string];

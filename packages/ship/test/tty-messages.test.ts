@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DockerError } from 'dockyard';
 import { LineMerger, PART_SIZE } from '../src/line-merger.js';
 import { TtyMessages } from '../src/tty-messages.js';
+import { cut } from './support/cut.js';
 
 /** One line a TTY container wrote, as the engine stores it. */
 interface Line {
@@ -41,18 +42,6 @@ function engineBytes(lines: Line[], driver: 'json-file' | 'local'): Buffer {
     out.push(prefix, text.subarray(at), Buffer.from(driver === 'json-file' ? '\n' : ''));
   }
   return Buffer.concat(out);
-}
-
-function cut(bytes: Buffer, cuts: number[]): Buffer[] {
-  const points = [...new Set(cuts.map((c) => c % (bytes.byteLength + 1)))].sort((a, b) => a - b);
-  const parts: Buffer[] = [];
-  let from = 0;
-  for (const p of points) {
-    parts.push(bytes.subarray(from, p));
-    from = p;
-  }
-  parts.push(bytes.subarray(from));
-  return parts;
 }
 
 /** TtyMessages then LineMerger, as followAll reads a TTY's log: [time, line] pairs. */
