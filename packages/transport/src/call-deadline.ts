@@ -5,8 +5,8 @@ import { TimeoutError } from './errors.js';
  * The signal and timer of one request (internal): aborts when the caller's signal does (one
  * shared listener per caller signal, see `linkAbort`), or when `timeout` ms have passed since
  * the call began; then {@link expired} holds the `TimeoutError` to throw, whatever the abort
- * surfaced as. Our own timer, not undici's `headersTimeout`, whose clock ticks about once a
- * second (a 500 ms timeout fired after ~1 000 ms).
+ * surfaced as. Our own timer: undici's `headersTimeout` (used before the transport had its
+ * own HTTP client) ticked about once a second, so a 500 ms timeout fired after ~1 000 ms.
  */
 export class CallDeadline {
   readonly #controller = new AbortController();
@@ -25,7 +25,7 @@ export class CallDeadline {
     if (timeout > 0 && !this.#controller.signal.aborted) this.#timer = setTimeout(this.#expire, timeout);
   }
 
-  /** Aborts on the caller's abort or at the deadline: the signal to give undici, the socket, ... */
+  /** Aborts on the caller's abort or at the deadline: the signal the request's exchange (or socket) listens to. */
   get signal(): AbortSignal {
     return this.#controller.signal;
   }

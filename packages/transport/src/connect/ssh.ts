@@ -189,7 +189,7 @@ class SshChildStream extends Duplex {
     callback(error);
   }
 
-  /** Lets the process exit while this connection idles (undici calls it on idle keep-alive sockets). */
+  /** Lets the process exit while this connection idles (the connection pool calls it on idle keep-alive sockets). */
   unref(): this {
     this.#child.unref();
     for (const pipe of [this.#child.stdin, this.#child.stdout, this.#child.stderr]) {
