@@ -124,10 +124,7 @@ export function mapRequestError(err: unknown, failed: FailedRequest): Error {
     case 'UND_ERR_CLOSED':
     case 'UND_ERR_DESTROYED':
     case 'UND_ERR_CLIENT_DESTROYED':
-      return describeRequest(
-        new ConnectionError(`${failed.request} failed: this transport was closed.`, { cause: err }),
-        failed.request,
-      );
+      return transportClosedError(failed.request, err);
     case 'UND_ERR_SOCKET':
     case 'ECONNRESET':
     case 'EPIPE':
@@ -154,6 +151,11 @@ export function mapRequestError(err: unknown, failed: FailedRequest): Error {
         failed.request,
       );
   }
+}
+
+/** The `ConnectionError` of a request made on, or cut short by, a closed transport. */
+export function transportClosedError(request: string, cause?: unknown): ConnectionError {
+  return describeRequest(new ConnectionError(`${request} failed: this transport was closed.`, cause === undefined ? {} : { cause }), request);
 }
 
 // `request` is informational and kept out of the message, which stays the engine's own.

@@ -5,7 +5,7 @@ import { encodeBody } from './body.js';
 import { CallDeadline } from './call-deadline.js';
 import { openSocket } from './connect/open-socket.js';
 import type { Endpoint, EndpointOptions } from './endpoint.js';
-import { errorFromStatus, type FailedRequest, mapRequestError } from './error-mapping.js';
+import { errorFromStatus, type FailedRequest, mapRequestError, transportClosedError } from './error-mapping.js';
 import { dockerConfigDir } from './docker-config.js';
 import { AbortError, ConnectionError, TimeoutError } from './errors.js';
 import { hijackSocket } from './hijack/hijack.js';
@@ -327,10 +327,8 @@ export class Transport {
 
   // A request cut short by close() says so, whatever its socket reported.
   #mapFailure(err: unknown, req: RequestOptions, timeout: number): Error {
-    if (this.#closed && !(err instanceof ConnectionError && /this transport was closed/.test(err.message))) {
-      return mapRequestError(Object.assign(new Error('closed'), { code: 'UND_ERR_CLOSED', cause: err }), this.#failedRequest(req, timeout));
-    }
-    return mapRequestError(err, this.#failedRequest(req, timeout));
+    const failed = this.#failedRequest(req, timeout);
+    return this.#closed && !failed.signal?.aborted ? transportClosedError(failed.request, err) : mapRequestError(err, failed);
   }
 
   // HEAD /_ping; GET when HEAD is refused (404/405, old engines) or fails other than by the
@@ -403,7 +401,7 @@ export class Transport {
   }
 
   #assertOpen(method: string, path: string): void {
-    if (this.#closed) throw new ConnectionError(`${method} ${path} failed: this transport was closed.`);
+    if (this.#closed) throw transportClosedError(`${method} ${path}`);
   }
 }
 

@@ -7,7 +7,7 @@ import { readResponseBody } from './error-body.js';
 import { type HijackedConnection, SocketHijackedConnection } from './hijacked-connection.js';
 import { buildRequestHead } from '../http/request-head.js';
 import { readStream } from '../read-stream.js';
-import { DEFAULT_MAX_HEAD_BYTES, type ParsedHead, ResponseHeadParser } from './response-head-parser.js';
+import { DEFAULT_MAX_HEAD_BYTES, type ParsedHead, ResponseHeadMissing, readResponseHead } from './response-head-parser.js';
 
 /** One hijack request on a socket that nothing else uses. */
 export interface HijackOnSocket {
@@ -65,11 +65,11 @@ export async function hijackSocket(options: HijackOnSocket): Promise<HijackedCon
   let parsed: ParsedHead;
   try {
     socket.write(body === undefined || body.length === 0 ? head : Buffer.concat([Buffer.from(head, 'latin1'), body]));
-    parsed = await readHead(reader, options.maxHeadBytes ?? DEFAULT_MAX_HEAD_BYTES, request);
+    parsed = await readResponseHead(reader, options.maxHeadBytes ?? DEFAULT_MAX_HEAD_BYTES);
   } catch (err) {
     socket.destroy();
     if (signal?.aborted) throw new AbortError(`${request} was aborted.`, { cause: signal.reason });
-    throw err;
+    throw err instanceof ResponseHeadMissing ? missingHead(err, request) : err;
   }
 
   const { statusCode, headers } = parsed.head;
@@ -107,28 +107,16 @@ export function mediaTypeOf(contentType: string | undefined, apiVersion: string 
   return 'unknown';
 }
 
-async function readHead(reader: AsyncIterator<Uint8Array>, maxHeadBytes: number, request: string): Promise<ParsedHead> {
-  const parser = new ResponseHeadParser(maxHeadBytes);
-  for (;;) {
-    let step: IteratorResult<Uint8Array>;
-    try {
-      step = await reader.next();
-    } catch (err) {
-      throw new ConnectionError(
-        `The connection to the engine broke before the response to ${request} arrived: ${(err as Error).message}`,
-        { cause: err },
-      );
-    }
-    if (step.done) {
-      throw new ConnectionError(
-        parser.buffered > 0
-          ? `The engine closed the connection in the middle of the response headers for ${request}.`
-          : `The engine closed the connection without answering ${request}.`,
-      );
-    }
-    const result = parser.push(step.value);
-    if (result) return result;
+/** The hijack's own words for a connection that failed or ended before the response head. */
+function missingHead(err: ResponseHeadMissing, request: string): ConnectionError {
+  if (err.cause !== undefined) {
+    return new ConnectionError(`The connection to the engine broke before the response to ${request} arrived: ${(err.cause as Error).message}`, {
+      cause: err.cause,
+    });
   }
+  return new ConnectionError(
+    err.answered ? `The engine closed the connection in the middle of the response headers for ${request}.` : `The engine closed the connection without answering ${request}.`,
+  );
 }
 
 function ignore(): void {}

@@ -116,3 +116,47 @@ function parseHead(text: string): ResponseHead {
 function quote(line: string): string {
   return JSON.stringify(line.length > 120 ? `${line.slice(0, 120)}…` : line);
 }
+
+/**
+ * The connection failed or ended before a whole response head arrived (internal): `answered`
+ * says whether any byte of an answer had come; `cause` is the socket's error, if it failed.
+ */
+export class ResponseHeadMissing extends Error {
+  readonly answered: boolean;
+  constructor(answered: boolean, cause?: unknown) {
+    super(answered ? 'The engine closed the connection in the middle of the response headers.' : 'The engine closed the connection without answering.', { cause });
+    this.answered = answered;
+  }
+}
+
+/**
+ * Reads one response head off `reader`, skipping interim `1xx` answers (`100 Continue`; never
+ * `101`, the hijack's answer). Throws {@link ResponseHeadMissing} when the connection fails or
+ * ends first, and the parser's errors for a malformed or oversized head.
+ */
+export async function readResponseHead(reader: AsyncIterator<Uint8Array>, maxHeadBytes: number = DEFAULT_MAX_HEAD_BYTES): Promise<ParsedHead> {
+  let parser = new ResponseHeadParser(maxHeadBytes);
+  let answered = false;
+  let pending: Uint8Array | undefined;
+  for (;;) {
+    let chunk = pending;
+    pending = undefined;
+    if (chunk === undefined) {
+      let step: IteratorResult<Uint8Array>;
+      try {
+        step = await reader.next();
+      } catch (err) {
+        throw new ResponseHeadMissing(answered || parser.buffered > 0, err);
+      }
+      if (step.done) throw new ResponseHeadMissing(answered || parser.buffered > 0);
+      chunk = step.value;
+      answered = true;
+    }
+    const result = parser.push(chunk);
+    if (result === undefined) continue;
+    const status = result.head.statusCode;
+    if (status >= 200 || status === 101) return result;
+    parser = new ResponseHeadParser(maxHeadBytes);
+    if (result.rest.length > 0) pending = result.rest;
+  }
+}

@@ -37,11 +37,6 @@ export class ChunkedDecoder {
     return this.#state === State.Done;
   }
 
-  /** Data bytes of the current chunk not received yet (0 between chunks). */
-  get pending(): number {
-    return this.#remaining;
-  }
-
   /** Decodes `bytes` from `from`; appends data views to `out`; returns the index after the body's end, or -1. */
   push(bytes: Uint8Array, out: Uint8Array[], from = 0): number {
     const end = bytes.length;

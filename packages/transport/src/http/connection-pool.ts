@@ -21,6 +21,8 @@ export interface PooledConnection {
   readonly reader: SocketReader;
   /** It carried a request before (a stale keep-alive socket may fail before answering). */
   reused: boolean;
+  /** Closes it once it has been idle `keepAliveMs` (set while it idles in the pool). */
+  idleTimer?: ReturnType<typeof setTimeout> | undefined;
 }
 
 interface Waiter {
@@ -41,7 +43,6 @@ export class ConnectionPool {
   readonly #options: ConnectionPoolOptions;
   readonly #open = new Set<PooledConnection>();
   readonly #idle: PooledConnection[] = [];
-  readonly #timers = new Map<PooledConnection, ReturnType<typeof setTimeout>>();
   readonly #waiters: Waiter[] = [];
   /** Connections being opened, counted against `maxConnections`. */
   #opening = 0;
@@ -90,12 +91,8 @@ export class ConnectionPool {
     }
     unref(conn.socket);
     this.#idle.push(conn);
-    const timer = setTimeout(() => {
-      this.#timers.delete(conn);
-      this.discard(conn);
-    }, this.#options.keepAliveMs);
-    timer.unref();
-    this.#timers.set(conn, timer);
+    conn.idleTimer = setTimeout(() => this.discard(conn), this.#options.keepAliveMs);
+    conn.idleTimer.unref();
   }
 
   /** Closes a connection (after a failure, an unread body, or `Connection: close`). */
@@ -173,10 +170,8 @@ export class ConnectionPool {
   }
 
   #stopTimer(conn: PooledConnection): void {
-    const timer = this.#timers.get(conn);
-    if (timer === undefined) return;
-    clearTimeout(timer);
-    this.#timers.delete(conn);
+    clearTimeout(conn.idleTimer);
+    conn.idleTimer = undefined;
   }
 }
 

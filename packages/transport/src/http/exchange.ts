@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { linkAbort } from '../abort-link.js';
-import { ResponseHeadParser, type ResponseHead } from '../hijack/response-head-parser.js';
+import { type ResponseHead, ResponseHeadMissing, readResponseHead } from '../hijack/response-head-parser.js';
 import type { ConnectionPool, PooledConnection } from './connection-pool.js';
 import { buildRequestHead } from './request-head.js';
 import { ResponseBody, framingOf } from './response-body.js';
@@ -102,11 +102,11 @@ async function exchangeOn(pool: ConnectionPool, conn: PooledConnection, req: Exc
 
   let parsed: { head: ResponseHead; rest: Uint8Array };
   try {
-    parsed = await readHead(conn, req.method);
+    parsed = await readResponseHead(reader);
   } catch (err) {
     close();
     if (bodyFailure !== undefined) throw bodyFailure.error;
-    throw err;
+    throw err instanceof ResponseHeadMissing ? missingHead(err) : err;
   }
 
   const { head: response, rest } = parsed;
@@ -128,44 +128,13 @@ async function exchangeOn(pool: ConnectionPool, conn: PooledConnection, req: Exc
   return { head: response, body: responseBody };
 }
 
-/** Reads the response head, skipping interim 1xx answers (100 Continue). */
-async function readHead(conn: PooledConnection, method: string): Promise<{ head: ResponseHead; rest: Uint8Array }> {
-  let parser = new ResponseHeadParser();
-  let received = false;
-  let pending: Uint8Array | undefined;
-  for (;;) {
-    let chunk: Uint8Array;
-    if (pending !== undefined) {
-      chunk = pending;
-      pending = undefined;
-    } else {
-      let step: IteratorResult<Uint8Array>;
-      try {
-        step = await conn.reader.next();
-      } catch (err) {
-        if (!received) throw new StaleConnection('no answer', { cause: err });
-        throw err;
-      }
-      if (step.done) {
-        const err = Object.assign(new Error(received ? 'The engine closed the connection in the middle of the response headers.' : 'The engine closed the connection without answering.'), {
-          code: 'ERR_STREAM_PREMATURE_CLOSE',
-        });
-        if (!received) throw new StaleConnection('no answer', { cause: err });
-        throw err;
-      }
-      chunk = step.value;
-      received = true;
-    }
-    const result = parser.push(chunk);
-    if (result === undefined) continue;
-    const status = result.head.statusCode;
-    if (status >= 100 && status < 200 && status !== 101 && method !== 'CONNECT') {
-      parser = new ResponseHeadParser();
-      if (result.rest.length > 0) pending = result.rest;
-      continue;
-    }
-    return result;
-  }
+/**
+ * The socket's own error for a head that never came whole (the transport maps it); one that
+ * failed before any byte of an answer may be a stale keep-alive connection, so it is marked.
+ */
+function missingHead(err: ResponseHeadMissing): unknown {
+  const cause = err.cause ?? Object.assign(new Error(err.message), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+  return err.answered ? cause : new StaleConnection('no answer', { cause });
 }
 
 /** Writes a streamed body in the chunked coding, waiting for the socket to drain (backpressure). */

@@ -98,12 +98,7 @@ export class ResponseBody implements QueuedReader, AsyncIterable<Uint8Array> {
 
   /** The next chunk or the end, if due without waiting for the socket; else undefined. Throws mapped errors. */
   #poll(): IteratorResult<Uint8Array> | undefined {
-    let value: Uint8Array | undefined;
-    try {
-      value = this[TAKE_QUEUED]();
-    } catch (err) {
-      throw this.#failed(err);
-    }
+    const value = this[TAKE_QUEUED]();
     if (value !== undefined) return new NextResult(value);
     if (this.#complete) {
       this.#ended();
@@ -115,8 +110,8 @@ export class ResponseBody implements QueuedReader, AsyncIterable<Uint8Array> {
   // Hands back a plain result, not a promise to adopt (each adoption costs a promise and two
   // microtask turns), unless the read held nothing but framing.
   readonly #onRead = (step: IteratorResult<Uint8Array>): IteratorResult<Uint8Array> | Promise<IteratorResult<Uint8Array>> => {
-    // return() was called while this read waited.
-    if (this.#complete && this.#settled && this.#outHead === this.#out.length) {
+    // return() was called while this read waited (nothing else ends a body while a read waits).
+    if (this.#complete) {
       this.#ended();
       return { done: true, value: undefined };
     }
@@ -127,17 +122,13 @@ export class ResponseBody implements QueuedReader, AsyncIterable<Uint8Array> {
       }
       this.#finish(false);
     } else {
-      try {
-        this.#decode(step.value);
-      } catch (err) {
-        throw this.#failed(err);
-      }
+      this.#decode(step.value);
     }
     return this.#poll() ?? this.#reader.next().then(this.#onRead, this.#onReadError);
   };
 
   readonly #onReadError = (err: unknown): IteratorResult<Uint8Array> => {
-    if (this.#settled && this.#complete && this.#out.length === 0) {
+    if (this.#complete) {
       this.#ended();
       return { done: true, value: undefined };
     }
@@ -188,7 +179,7 @@ export class ResponseBody implements QueuedReader, AsyncIterable<Uint8Array> {
     } catch (err) {
       // A malformed chunked body: the connection is out of step with the protocol.
       this.#abandon();
-      throw err;
+      throw this.#failed(err);
     }
   }
 
