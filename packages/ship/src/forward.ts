@@ -210,17 +210,17 @@ export class ForwardSender {
     let batch = this.#open.get(tag);
     // The hot path writes straight into the batch; a record with non-string values goes
     // through the general encoder.
-    let end = batch ? writeStringEntry(batch.buffer, batch.start + batch.size, time, record, this.#mode) : -1;
+    let end = batch ? writeStringEntry(batch.buffer, entriesEnd(batch), time, record, this.#mode) : -1;
     let entry: Uint8Array | undefined;
     let length: number;
-    if (batch && end >= 0) length = end - batch.start - batch.size;
+    if (batch && end >= 0) length = end - entriesEnd(batch);
     else {
       entry = encodeEntryShared(time, record, this.#mode).slice();
       length = entry.byteLength;
     }
     if (batch && batch.size > 0 && batch.size + length > this.#batch.bytes) {
       // It goes into the next batch: this one stays under the byte bound.
-      if (end >= 0) entry = Buffer.from(batch.buffer.subarray(batch.start + batch.size, end));
+      if (end >= 0) entry = Buffer.from(batch.buffer.subarray(entriesEnd(batch), end));
       end = -1;
       this.#seal(batch);
       batch = undefined;
@@ -228,7 +228,7 @@ export class ForwardSender {
     if (!batch) batch = this.#newBatch(tag, length);
     if (end < 0) {
       growFor(batch, length);
-      batch.buffer.set(entry as Uint8Array, batch.start + batch.size);
+      batch.buffer.set(entry as Uint8Array, entriesEnd(batch));
     }
     return this.#added(batch, length, callback, token);
   }
@@ -259,7 +259,7 @@ export class ForwardSender {
     if (!batch) batch = this.#newBatch(tag, length);
     growFor(batch, length);
     const buffer = batch.buffer;
-    let at = writeEntryTime(buffer, batch.start + batch.size, time, this.#mode);
+    let at = writeEntryTime(buffer, entriesEnd(batch), time, this.#mode);
     buffer.set(template.head, at);
     at = writeTemplateValue(buffer, at + template.head.byteLength, value, bytes);
     buffer.set(template.tail, at);
@@ -350,7 +350,7 @@ export class ForwardSender {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
-    const entries: Uint8Array = batch.buffer.subarray(batch.start, batch.start + batch.size);
+    const entries: Uint8Array = batch.buffer.subarray(batch.start, entriesEnd(batch));
     const options: { size: number; chunk?: string; compressed?: 'gzip' } = { size: batch.count };
     if (this.options.ack) {
       batch.chunk = randomBytes(16).toString('base64');
@@ -366,8 +366,8 @@ export class ForwardSender {
       const tail = encodeMessage(options);
       growFor(batch, tail.byteLength);
       writePackedForwardHead(batch.buffer, batch.tag, batch.size);
-      batch.buffer.set(tail, batch.start + batch.size);
-      batch.message = batch.buffer.subarray(0, batch.start + batch.size + tail.byteLength);
+      batch.buffer.set(tail, entriesEnd(batch));
+      batch.message = batch.buffer.subarray(0, entriesEnd(batch) + tail.byteLength);
     }
     this.#queue.push(batch);
     this.#pump();
@@ -520,9 +520,10 @@ export class ForwardSender {
       this.#stats.bytes += bytes;
       this.#stats.pendingBytes -= pendingOf(head);
       head.message = undefined;
-      // Acked (or, without acks, flushed): nothing reads its buffer any more.
-      if (!head.resent) this.#recycle(head);
-      head.buffer = EMPTY;
+      // Acked (or, without acks, flushed): nothing reads its buffer any more, unless a write to
+      // a dead connection may still hold it.
+      if (head.resent) head.buffer = EMPTY;
+      else this.#recycle(head);
       runCallbacks(head, undefined);
     }
     this.#wake();
@@ -610,8 +611,13 @@ export function forward(options: ForwardOptions = {}): ForwardSender {
 }
 
 /** Makes room for `length` more bytes in a batch's buffer (doubling, so appends stay amortised O(1)). */
+/** Where a batch's entries end in its buffer (its head room comes first). */
+function entriesEnd(batch: Batch): number {
+  return batch.start + batch.size;
+}
+
 function growFor(batch: Batch, length: number): void {
-  const used = batch.start + batch.size;
+  const used = entriesEnd(batch);
   if (used + length <= batch.buffer.byteLength) return;
   const grown = Buffer.allocUnsafe(Math.max(batch.buffer.byteLength * 2, used + length));
   batch.buffer.copy(grown, batch.start, batch.start, used);
