@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AbortError, DockerError } from '@dockyard/transport';
 import { demuxFrames } from '@dockyard/stream';
 import { LazyStream } from '../src/lazy-stream.js';
+import { turn, watch } from './support/settle.js';
 
 /** A source that records whether it was opened and closed, and can block forever. */
 function recordingSource(items: number[], { hang = false } = {}) {
@@ -176,17 +177,6 @@ describe('LazyStream: closed while another task awaits next()', () => {
     };
     return open;
   }
-
-  /** Settles `promise` into a record, so a test can look without awaiting a hang. */
-  function watch<T>(promise: Promise<T>) {
-    const seen: { outcome?: { value: T } | { error: unknown } } = {};
-    promise.then(
-      (value) => (seen.outcome = { value }),
-      (error: unknown) => (seen.outcome = { error }),
-    );
-    return seen;
-  }
-  const turn = () => new Promise((r) => setImmediate(r));
 
   it('close() (what `await using` calls) ends the pending next() with done', async () => {
     const stream = new LazyStream(wedgedSource());

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { trackResources, uniqueName } from '@dockyard/testkit';
 import { Docker } from '../src/index.js';
 import { createContainer, startContainer } from './support/engine.js';
+import { turn, watch } from './support/settle.js';
 
 // Issue 10, fault 1: `close()` (what `await using` calls) from one task while another awaits
 // `next()` on a quiet followed stream used to resolve, leaving that `next()` pending forever.
@@ -9,16 +10,15 @@ const resources = trackResources();
 const docker = new Docker();
 afterAll(() => docker.close());
 
-/** Records how `promise` settles, so the test can look without awaiting a hang. */
-function watch<T>(promise: Promise<T>) {
-  const seen: { outcome?: { value: T } | { error: unknown } } = {};
-  promise.then(
-    (value) => (seen.outcome = { value }),
-    (error: unknown) => (seen.outcome = { error }),
-  );
-  return seen;
+/** Closes `stream` while `it.next()` waits on it (quiet so far): that next() settles with done. */
+async function expectCloseEndsPendingNext(stream: { close(): Promise<void> }, it: AsyncIterator<unknown>): Promise<void> {
+  const pending = watch(it.next());
+  await turn();
+  expect(pending.outcome).toBeUndefined();
+  await stream.close();
+  await turn();
+  expect(pending.outcome).toEqual({ value: { done: true, value: undefined } });
 }
-const turn = () => new Promise((r) => setImmediate(r));
 
 describe('close() while another task awaits next() on a followed stream: the next() settles with done', () => {
   it('events (filtered to one label: one event, then quiet)', async () => {
@@ -28,12 +28,7 @@ describe('close() while another task awaits next() on a followed stream: the nex
     const first = it.next();
     await createContainer(docker, resources, { Labels: { 'dockyard.quiet': label.split('=')[1] as string } });
     expect(await first).toMatchObject({ done: false, value: { Action: 'create' } });
-    const pending = watch(it.next());
-    await turn();
-    expect(pending.outcome).toBeUndefined();
-    await stream.close();
-    await turn();
-    expect(pending.outcome).toEqual({ value: { done: true, value: undefined } });
+    await expectCloseEndsPendingNext(stream, it);
   });
 
   it('logs with follow of a container that printed one line and went quiet', async () => {
@@ -41,12 +36,7 @@ describe('close() while another task awaits next() on a followed stream: the nex
     const stream = c.logs({ follow: true, stdout: true, stderr: true });
     const it = stream[Symbol.asyncIterator]();
     expect((await it.next()).done).toBe(false);
-    const pending = watch(it.next());
-    await turn();
-    expect(pending.outcome).toBeUndefined();
-    await stream.close();
-    await turn();
-    expect(pending.outcome).toEqual({ value: { done: true, value: undefined } });
+    await expectCloseEndsPendingNext(stream, it);
   });
 
   it('stats, between two samples', async () => {
