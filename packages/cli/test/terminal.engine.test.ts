@@ -16,6 +16,11 @@ const testLabel = `${labelKey}=${labelValue}`;
 let screen: TmuxScreen | undefined;
 afterEach(() => screen?.kill());
 
+/** Resolves once `sleep 100` runs in `container` (the docker CLI's view of its processes). */
+async function sleepRunning(container: string): Promise<void> {
+  while (!(await docker(['top', container])).stdout.toString().includes('sleep 100')) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
 function open(command: string, env: Record<string, string> = {}): TmuxScreen {
   const vars = Object.entries(env).map(([k, v]) => `${k}='${v}' `).join('');
   screen = TmuxScreen.start(uniqueName('tmux'), `${vars}${command}`);
@@ -48,6 +53,9 @@ describe('exec -it and run -it in a terminal', () => {
     // Ctrl-C is a byte for the container's terminal: it interrupts sleep, not dockyard.
     tty.type('sleep 100');
     await tty.waitFor((s) => lastLine(s).endsWith('sleep 100'));
+    // The echo shows before the shell leaves its line editor (which reads ^C as a plain byte,
+    // with the terminal's signals off): wait until sleep really runs, as a person would see it.
+    await sleepRunning(container);
     tty.sendKeys('C-c');
     await tty.waitFor((s) => PROMPT.test(lastLine(s)) && s.includes('^C'));
     tty.type('echo still-$((1+1))-attached');
